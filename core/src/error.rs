@@ -1,0 +1,309 @@
+//! The one error type of telnum, its stable codes and suggested HTTP statuses.
+//!
+//! Every variant has a stable snake_case [`Error::code`] that hosts may match
+//! on and a suggested [`Error::http_status`], so a Rust service, a Node back
+//! end and a C host answer the same way. [`Error::to_json`] gives the
+//! serialised form `{ "code", "message", ...fields }` that crosses the WASM
+//! and C boundaries unchanged.
+//!
+//! The table of codes is [`crate::error_codes`]; a test keeps it in step
+//! with this enum.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The longest input, in characters, that [`crate::E164::parse`] looks at.
+pub const MAX_INPUT_CHARS: usize = 250;
+
+/// One problem found while validating a draft (for example the add-number
+/// wizard), naming the field it concerns and a stable code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    /// The field the problem concerns, as named in the serde form of the draft.
+    pub field: String,
+    /// A stable snake_case code for the problem (often an [`Error::code`]).
+    pub code: String,
+    /// A human-readable explanation.
+    pub message: String,
+}
+
+/// Direction of a call, for country restrictions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// A call the number receives.
+    Inbound,
+    /// A call the number places.
+    Outbound,
+}
+
+impl Direction {
+    /// `"inbound"` or `"outbound"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        }
+    }
+}
+
+/// Everything that can go wrong in telnum. See [`crate::error_codes`] for the
+/// table of codes.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ---- input values -------------------------------------------------
+    /// The input is longer than [`MAX_INPUT_CHARS`] characters; nothing else
+    /// was looked at.
+    #[error("input is longer than {max} characters")]
+    InputTooLong {
+        /// The limit, [`MAX_INPUT_CHARS`].
+        max: usize,
+    },
+    /// The input is empty or holds only separators.
+    #[error("input is empty")]
+    EmptyInput,
+    /// The input holds letters or symbols that are not part of a phone number
+    /// (telnum does not convert vanity letters).
+    #[error("input contains a character that is not part of a phone number: {character:?}")]
+    InvalidCharacters {
+        /// The first offending character.
+        character: String,
+    },
+    /// The input carries an extension (`x123`, `ext. 123`, `;ext=123`), which
+    /// a routable E.164 number cannot hold.
+    #[error("extensions are not allowed in an E.164 number")]
+    ExtensionNotAllowed,
+    /// A `tel:` URI that does not follow RFC 3966.
+    #[error("invalid tel: URI: {reason}")]
+    InvalidTelUri {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A national-format number was given without a default region.
+    #[error("a national number needs a default region (or write it with +country code)")]
+    RegionRequired,
+    /// The country calling code is not assigned.
+    #[error("unknown country calling code")]
+    InvalidCountryCode,
+    /// Too few digits for any number of its country.
+    #[error("too few digits for a number of this country")]
+    TooShort,
+    /// Too many digits for any number of its country.
+    #[error("too many digits for a number of this country")]
+    TooLong,
+    /// Well-formed, but not a valid number of its region (the validation
+    /// engine's range check).
+    #[error("not a valid number for its region")]
+    InvalidNumber,
+    /// A string given as canonical E.164 (`+` and 2–15 digits, known calling
+    /// code, possible length) is not.
+    #[error("not a canonical E.164 number: {reason}")]
+    InvalidE164 {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Not an ISO 3166-1 alpha-2 country code.
+    #[error("not an ISO 3166-1 alpha-2 country code: {value:?}")]
+    InvalidCountry {
+        /// The rejected value.
+        value: String,
+    },
+    /// Not an ISO 4217 currency code.
+    #[error("not an ISO 4217 currency code: {value:?}")]
+    InvalidCurrency {
+        /// The rejected value.
+        value: String,
+    },
+    /// An argument is malformed: bad JSON, a wrong type, a missing field, a
+    /// value out of range.
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Stable code, HTTP status and a sample of every variant, in one place.
+/// `sample` must build the variant at `index`; the exhaustive `match` in
+/// [`Error::index`] makes a new variant fail to compile until it is listed.
+macro_rules! codes {
+    ($( $idx:literal $code:literal $status:literal => $sample:expr ),* $(,)?) => {
+        impl Error {
+            /// Every code, in table order.
+            pub const CODES: &'static [&'static str] = &[$($code),*];
+            /// The suggested HTTP status of every code, in table order.
+            const STATUSES: &'static [u16] = &[$($status),*];
+
+            /// One value of every variant, in table order (for tests and docs).
+            #[doc(hidden)]
+            pub fn samples() -> Vec<Error> {
+                vec![$($sample),*]
+            }
+        }
+    };
+}
+
+codes! {
+    0 "input_too_long" 400 => Error::InputTooLong { max: MAX_INPUT_CHARS },
+    1 "empty_input" 400 => Error::EmptyInput,
+    2 "invalid_characters" 400 => Error::InvalidCharacters { character: "a".into() },
+    3 "extension_not_allowed" 400 => Error::ExtensionNotAllowed,
+    4 "invalid_tel_uri" 400 => Error::InvalidTelUri { reason: "r".into() },
+    5 "region_required" 400 => Error::RegionRequired,
+    6 "invalid_country_code" 400 => Error::InvalidCountryCode,
+    7 "too_short" 400 => Error::TooShort,
+    8 "too_long" 400 => Error::TooLong,
+    9 "invalid_number" 422 => Error::InvalidNumber,
+    10 "invalid_e164" 400 => Error::InvalidE164 { reason: "r".into() },
+    11 "invalid_country" 400 => Error::InvalidCountry { value: "x".into() },
+    12 "invalid_currency" 400 => Error::InvalidCurrency { value: "x".into() },
+    13 "invalid_input" 400 => Error::InvalidInput { message: "m".into() },
+}
+
+impl Error {
+    fn index(&self) -> usize {
+        match self {
+            Error::InputTooLong { .. } => 0,
+            Error::EmptyInput => 1,
+            Error::InvalidCharacters { .. } => 2,
+            Error::ExtensionNotAllowed => 3,
+            Error::InvalidTelUri { .. } => 4,
+            Error::RegionRequired => 5,
+            Error::InvalidCountryCode => 6,
+            Error::TooShort => 7,
+            Error::TooLong => 8,
+            Error::InvalidNumber => 9,
+            Error::InvalidE164 { .. } => 10,
+            Error::InvalidCountry { .. } => 11,
+            Error::InvalidCurrency { .. } => 12,
+            Error::InvalidInput { .. } => 13,
+        }
+    }
+
+    /// The stable snake_case code of this error, e.g. `"invalid_number"`.
+    pub fn code(&self) -> &'static str {
+        Self::CODES[self.index()]
+    }
+
+    /// The HTTP status a host should answer with, e.g. 400 or 409.
+    pub fn http_status(&self) -> u16 {
+        Self::STATUSES[self.index()]
+    }
+
+    /// A shorthand for [`Error::InvalidInput`].
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            message: message.into(),
+        }
+    }
+
+    /// The structured fields that ride with the code (snake_case keys),
+    /// without `code` and `message`.
+    pub fn fields(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        match self {
+            Error::InputTooLong { max } => {
+                m.insert("max".into(), Value::from(*max));
+            }
+            Error::InvalidCharacters { character } => {
+                m.insert("character".into(), Value::from(character.as_str()));
+            }
+            Error::InvalidTelUri { reason } | Error::InvalidE164 { reason } => {
+                m.insert("reason".into(), Value::from(reason.as_str()));
+            }
+            Error::InvalidCountry { value } | Error::InvalidCurrency { value } => {
+                m.insert("value".into(), Value::from(value.as_str()));
+            }
+            Error::EmptyInput
+            | Error::ExtensionNotAllowed
+            | Error::RegionRequired
+            | Error::InvalidCountryCode
+            | Error::TooShort
+            | Error::TooLong
+            | Error::InvalidNumber
+            | Error::InvalidInput { .. } => {}
+        }
+        m
+    }
+
+    /// The serialised form: `{ "code", "message", "status", ...fields }`.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("code".into(), Value::from(self.code()));
+        m.insert("message".into(), Value::from(self.to_string()));
+        m.insert("status".into(), Value::from(self.http_status()));
+        m.extend(self.fields());
+        Value::Object(m)
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+/// Formats a time as RFC 3339 with second precision and a `Z` suffix, the
+/// one form telnum writes times in.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The result type of telnum.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_match_samples() {
+        let samples = Error::samples();
+        assert_eq!(samples.len(), Error::CODES.len());
+        let mut seen = HashSet::new();
+        for (i, e) in samples.iter().enumerate() {
+            assert_eq!(e.index(), i, "sample {i} is listed at the wrong index");
+            assert_eq!(e.code(), Error::CODES[i]);
+            assert!(seen.insert(e.code()), "duplicate code {}", e.code());
+            assert!(e
+                .code()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
+            assert!((400..600).contains(&e.http_status()));
+        }
+    }
+
+    #[test]
+    fn documented_table_matches_codes() {
+        // Rows of the table in error_codes.md look like "| `code` | status | ...".
+        let doc = include_str!("error_codes.md");
+        let rows: Vec<(String, u16)> = doc
+            .lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                let code = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+                let status = cells.get(2)?.parse().ok()?;
+                Some((code.to_string(), status))
+            })
+            .collect();
+        let actual: Vec<(String, u16)> = Error::samples()
+            .iter()
+            .map(|e| (e.code().to_string(), e.http_status()))
+            .collect();
+        assert_eq!(rows, actual, "error_codes.md is out of step with Error");
+    }
+
+    #[test]
+    fn json_form_carries_code_message_and_fields() {
+        let v = Error::InvalidCountry { value: "ZZ".into() }.to_json();
+        assert_eq!(v["code"], "invalid_country");
+        assert_eq!(v["value"], "ZZ");
+        assert_eq!(v["status"], 400);
+        assert!(v["message"].as_str().unwrap().contains("ZZ"));
+        let via_serde = serde_json::to_value(Error::TooShort).unwrap();
+        assert_eq!(via_serde["code"], "too_short");
+    }
+}

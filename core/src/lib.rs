@@ -1,0 +1,71 @@
+//! # telnum
+//!
+//! The phone-number lifecycle library for voice and messaging platforms:
+//! the rules a platform needs to discover, acquire, activate, assign,
+//! rotate, keep healthy, reconcile and release its numbers (DIDs), written
+//! once in Rust and used from Rust services, from JavaScript through
+//! WebAssembly (`telnum-wasm`) and from C (`telnum-c`).
+//!
+//! The core is pure: no I/O, no clock, no global mutable state. Time always
+//! comes in as a parameter; storage and the telephony provider are traits
+//! the host implements.
+//!
+//! ## Quick start
+//!
+//! ```
+//! use telnum::{Country, E164, Error};
+//!
+//! // Parse what a person typed, with a default region for national formats.
+//! let india = Country::new("IN")?;
+//! let n = E164::parse("098765 43210", Some(india))?;
+//! assert_eq!(n.to_string(), "+919876543210");
+//! assert_eq!(n.region(), Some(india));
+//!
+//! // Values loaded from storage take the fast structural path.
+//! let stored: E164 = serde_json::from_str("\"+919876543210\"").unwrap();
+//! assert_eq!(stored, n);
+//!
+//! // Every error has a stable code and an HTTP status for the host.
+//! let err: Error = E164::parse("+91 12", None).unwrap_err();
+//! assert_eq!((err.code(), err.http_status()), ("too_short", 400));
+//! # Ok::<(), Error>(())
+//! ```
+//!
+//! ## Modules
+//!
+//! - [`e164`]: the [`E164`] value, the full parser and the structural path.
+//! - [`country`]: [`Country`], ISO 3166-1 alpha-2.
+//! - [`kind`]: [`NumberKind`] and [`Capabilities`].
+//! - [`money`]: [`Money`] in integer minor units and [`Currency`].
+//! - [`ids`]: opaque id newtypes.
+//! - [`error`]: the one [`Error`] type; its codes are in [`error_codes`].
+//!
+//! ## Features
+//!
+//! - `validation` (default): full validation through the libphonenumber
+//!   metadata engine (`rlibphonenumber`). Without it, the "lite" build checks
+//!   structure, calling codes and possible lengths only and does **not**
+//!   validate number ranges.
+//! - `validation-small`: the same validation with `regex-lite` inside the
+//!   engine (smaller, slower; for WASM).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod country;
+pub mod e164;
+mod engine;
+pub mod error;
+pub mod ids;
+pub mod kind;
+pub mod money;
+mod tables;
+
+#[doc = include_str!("error_codes.md")]
+pub mod error_codes {}
+
+pub use country::Country;
+pub use e164::{Format, NumberInfo, E164};
+pub use error::{Direction, Error, FieldProblem, Result};
+pub use ids::{AccountId, AgentId, CampaignId, ConnectionId, EndpointId, NumberId, TenantId};
+pub use kind::{Capabilities, NumberKind};
+pub use money::{Currency, Money};
