@@ -430,7 +430,9 @@ fn tel_uri(uri: &str, default_region: Option<Country>) -> Result<String> {
         if !visual(global) || !global.bytes().any(|b| b.is_ascii_digit()) {
             return Err(bad("a global number is + then digits and - . ( )"));
         }
-        // RFC 3966: a global number carries no phone-context; it is ignored.
+        if context.is_some() {
+            return Err(bad("a global number takes no phone-context"));
+        }
         return Ok(number.to_string());
     }
     if !visual(number) || !number.bytes().any(|b| b.is_ascii_digit()) {

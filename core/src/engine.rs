@@ -69,7 +69,8 @@ mod imp {
         }
         let canonical = PHONE_NUMBER_UTIL.format(&number, PhoneNumberFormat::E164);
         let digits = canonical.strip_prefix('+').unwrap_or(&canonical);
-        E164::from_digits(digits.as_bytes()).map_err(|_| Error::InvalidNumber)
+        // The engine allows national numbers longer than E.164's 15 digits.
+        E164::from_digits(digits.as_bytes())
     }
 
     pub(crate) fn region(n: &E164) -> Option<Country> {
