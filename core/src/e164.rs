@@ -371,23 +371,24 @@ fn clean(input: &str, default_region: Option<Country>) -> Result<String> {
             max: MAX_INPUT_CHARS,
         });
     }
-    let visible: String = input.chars().filter(|c| !is_invisible(*c)).collect();
+    let visible: std::borrow::Cow<str> = if input.chars().any(is_invisible) {
+        input.chars().filter(|c| !is_invisible(*c)).collect::<String>().into()
+    } else {
+        input.into()
+    };
     let trimmed = visible.trim();
     if trimmed.is_empty() {
         return Err(Error::EmptyInput);
     }
-    let body = match strip_tel_scheme(trimmed) {
-        Some(uri) => tel_uri(uri, default_region)?,
+    match strip_tel_scheme(trimmed) {
+        Some(uri) => fold_digits(&tel_uri(uri, default_region)?),
         None => {
-            if let Some(i) = trimmed.find(";ext=") {
-                if i > 0 {
-                    return Err(Error::ExtensionNotAllowed);
-                }
+            if trimmed.find(";ext=").is_some_and(|i| i > 0) {
+                return Err(Error::ExtensionNotAllowed);
             }
-            trimmed.to_string()
+            fold_digits(trimmed)
         }
-    };
-    fold_digits(&body)
+    }
 }
 
 /// `Some(rest)` when `s` starts with the `tel:` scheme (any case).
