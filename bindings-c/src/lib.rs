@@ -1,0 +1,371 @@
+//! The C binding of telnum: a C ABI over the core, with a header made by
+//! cbindgen (`include/telnum.h`).
+//!
+//! Conventions (see the README's "C API conventions"):
+//! - every function returns a [`TelnumStatus`]; `TELNUM_STATUS_OK` is 0;
+//! - inputs are `(const char *ptr, size_t len)` UTF-8 without NUL bytes;
+//! - outputs are written through out-params only on success, as strings the
+//!   library owns until the caller hands them to [`telnum_string_free`];
+//! - on failure the error's JSON (`code`, `message`, `status`, fields) is
+//!   kept per thread: [`telnum_last_error`];
+//! - every body runs inside one panic boundary; a panic becomes
+//!   `TELNUM_STATUS_PANIC`, never an unwind into C.
+
+use std::cell::RefCell;
+use std::ffi::{c_char, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use telnum::{Country, Error, E164};
+
+/// The outcome of every telnum C function. Values are fixed and never
+/// reused; new ones are only ever added.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TelnumStatus {
+    /// Success; out-params were written.
+    Ok = 0,
+    /// A required pointer was NULL.
+    NullParameter = 1,
+    /// A string input was not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// A string input contained a NUL byte.
+    InteriorNul = 3,
+    /// A JSON input was malformed or had the wrong shape.
+    InvalidJson = 4,
+    /// Input was rejected by a rule (HTTP 400/422 class); see the last error.
+    InvalidInput = 5,
+    /// Not found, or belongs to another tenant (404).
+    NotFound = 6,
+    /// The actor may not do this (403).
+    Forbidden = 7,
+    /// Conflicts with the current state: version, cool-off, transition (409).
+    Conflict = 8,
+    /// The provider or the store failed (5xx).
+    Upstream = 9,
+    /// A host callback returned an error or malformed output.
+    CallbackFailed = 10,
+    /// A panic was caught at the boundary (a bug in telnum: please report).
+    Panic = 11,
+    /// Any other error; see the last error's code.
+    Other = 12,
+}
+
+impl TelnumStatus {
+    /// The status a core error maps to, by its HTTP class.
+    pub fn of(e: &Error) -> TelnumStatus {
+        match e.http_status() {
+            400 | 422 => TelnumStatus::InvalidInput,
+            404 => TelnumStatus::NotFound,
+            401 | 403 => TelnumStatus::Forbidden,
+            409 | 412 => TelnumStatus::Conflict,
+            502..=504 => TelnumStatus::Upstream,
+            _ => TelnumStatus::Other,
+        }
+    }
+}
+
+/// Why a call failed: a core error, or a boundary problem.
+pub(crate) enum Failure {
+    Status(TelnumStatus, String),
+    Core(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+pub(crate) type FfiResult<T> = Result<T, Failure>;
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+fn set_last_error(json: Option<String>) {
+    LAST_ERROR.with(|e| *e.borrow_mut() = json);
+}
+
+fn boundary_json(status: TelnumStatus, message: &str) -> String {
+    let code = match status {
+        TelnumStatus::NullParameter => "null_parameter",
+        TelnumStatus::InvalidUtf8 => "invalid_utf8",
+        TelnumStatus::InteriorNul => "interior_nul",
+        TelnumStatus::InvalidJson => "invalid_json",
+        TelnumStatus::CallbackFailed => "callback_failed",
+        TelnumStatus::Panic => "panic",
+        _ => "internal",
+    };
+    serde_json::json!({ "code": code, "message": message, "status": status as i32 }).to_string()
+}
+
+/// Runs `f` inside the panic boundary, records the last error, and maps the
+/// outcome to a status. Every `extern "C"` function goes through here.
+pub(crate) fn boundary(f: impl FnOnce() -> FfiResult<()>) -> TelnumStatus {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => {
+            set_last_error(None);
+            TelnumStatus::Ok
+        }
+        Ok(Err(Failure::Core(e))) => {
+            set_last_error(Some(e.to_json().to_string()));
+            TelnumStatus::of(&e)
+        }
+        Ok(Err(Failure::Status(s, message))) => {
+            set_last_error(Some(boundary_json(s, &message)));
+            s
+        }
+        Err(_) => {
+            set_last_error(Some(boundary_json(
+                TelnumStatus::Panic,
+                "a panic was caught at the C boundary",
+            )));
+            TelnumStatus::Panic
+        }
+    }
+}
+
+pub(crate) fn null(what: &str) -> Failure {
+    Failure::Status(TelnumStatus::NullParameter, format!("{what} is NULL"))
+}
+
+/// Reads a `(ptr, len)` UTF-8 input without NUL bytes.
+///
+/// # Safety
+/// `ptr` must be NULL or point to `len` readable bytes.
+pub(crate) unsafe fn read_str<'a>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> FfiResult<&'a str> {
+    if ptr.is_null() {
+        return Err(null(what));
+    }
+    if len > isize::MAX as usize {
+        return Err(Failure::Status(
+            TelnumStatus::InvalidInput,
+            format!("{what} length is too large"),
+        ));
+    }
+    // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    if bytes.contains(&0) {
+        return Err(Failure::Status(
+            TelnumStatus::InteriorNul,
+            format!("{what} contains a NUL byte"),
+        ));
+    }
+    std::str::from_utf8(bytes)
+        .map_err(|e| Failure::Status(TelnumStatus::InvalidUtf8, format!("{what}: {e}")))
+}
+
+/// Reads an optional `(ptr, len)` input: NULL means absent.
+///
+/// # Safety
+/// As [`read_str`].
+pub(crate) unsafe fn read_opt_str<'a>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> FfiResult<Option<&'a str>> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { read_str(ptr, len, what) }.map(Some)
+    }
+}
+
+/// Hands a string to C; it must come back through [`telnum_string_free`].
+pub(crate) fn to_c_string(s: String) -> FfiResult<*mut c_char> {
+    CString::new(s)
+        .map(CString::into_raw)
+        .map_err(|_| Failure::Status(TelnumStatus::Other, "output contained a NUL byte".into()))
+}
+
+/// Writes an owned string through a checked out-param.
+///
+/// # Safety
+/// `out` must be NULL or valid for a write.
+pub(crate) unsafe fn write_out(out: *mut *mut c_char, s: String) -> FfiResult<()> {
+    if out.is_null() {
+        return Err(null("out"));
+    }
+    let p = to_c_string(s)?;
+    // SAFETY: `out` is non-NULL and the caller guarantees it is writable.
+    unsafe { *out = p };
+    Ok(())
+}
+
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> FfiResult<String> {
+    serde_json::to_string(v).map_err(|e| Failure::Status(TelnumStatus::Other, e.to_string()))
+}
+
+pub(crate) fn parse_region(region: Option<&str>) -> FfiResult<Option<Country>> {
+    Ok(region.map(Country::new).transpose()?)
+}
+
+/// Frees a string returned by telnum. NULL is ignored. Never pass a string
+/// that telnum did not return, and never free one twice.
+///
+/// # Safety
+/// `s` must be NULL or a pointer telnum returned and that was not freed.
+#[no_mangle]
+pub unsafe extern "C" fn telnum_string_free(s: *mut c_char) {
+    if s.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: `s` came from CString::into_raw in this library.
+        drop(unsafe { CString::from_raw(s) });
+    }));
+}
+
+/// The last error of this thread as JSON (`{"code","message","status",...}`),
+/// as a new string to free with [`telnum_string_free`], or NULL when the
+/// last call on this thread succeeded.
+#[no_mangle]
+pub extern "C" fn telnum_last_error() -> *mut c_char {
+    catch_unwind(|| {
+        LAST_ERROR
+            .with(|e| e.borrow().clone())
+            .and_then(|s| CString::new(s).ok())
+            .map_or(std::ptr::null_mut(), CString::into_raw)
+    })
+    .unwrap_or(std::ptr::null_mut())
+}
+
+/// A static, NUL-terminated name for a status, e.g. `"invalid_input"`. Do
+/// not free it.
+#[no_mangle]
+pub extern "C" fn telnum_status_name(status: TelnumStatus) -> *const c_char {
+    let s: &'static [u8] = match status {
+        TelnumStatus::Ok => b"ok\0",
+        TelnumStatus::NullParameter => b"null_parameter\0",
+        TelnumStatus::InvalidUtf8 => b"invalid_utf8\0",
+        TelnumStatus::InteriorNul => b"interior_nul\0",
+        TelnumStatus::InvalidJson => b"invalid_json\0",
+        TelnumStatus::InvalidInput => b"invalid_input\0",
+        TelnumStatus::NotFound => b"not_found\0",
+        TelnumStatus::Forbidden => b"forbidden\0",
+        TelnumStatus::Conflict => b"conflict\0",
+        TelnumStatus::Upstream => b"upstream\0",
+        TelnumStatus::CallbackFailed => b"callback_failed\0",
+        TelnumStatus::Panic => b"panic\0",
+        TelnumStatus::Other => b"other\0",
+    };
+    s.as_ptr().cast()
+}
+
+/// Parses what a person typed into E.164.
+///
+/// `input`/`input_len`: the text (UTF-8, no NUL). `region`/`region_len`: an
+/// optional ISO 3166-1 alpha-2 default region for national formats; pass
+/// NULL for none. On success writes to `*out_json` a JSON object
+/// `{"e164","country_calling_code","national_number","region","kind"}`
+/// to free with [`telnum_string_free`].
+///
+/// # Safety
+/// Pointers must be NULL or valid for their lengths; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn telnum_e164_parse(
+    input: *const c_char,
+    input_len: usize,
+    region: *const c_char,
+    region_len: usize,
+    out_json: *mut *mut c_char,
+) -> TelnumStatus {
+    boundary(|| {
+        if out_json.is_null() {
+            return Err(null("out_json"));
+        }
+        // SAFETY: caller contract.
+        let input = unsafe { read_str(input, input_len, "input") }?;
+        // SAFETY: caller contract.
+        let region = parse_region(unsafe { read_opt_str(region, region_len, "region") }?)?;
+        let n = E164::parse(input, region)?;
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_json, json(&n.info())?) }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    fn last_error() -> serde_json::Value {
+        let p = telnum_last_error();
+        assert!(!p.is_null());
+        // SAFETY: returned by telnum_last_error.
+        let s = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_string();
+        // SAFETY: returned by telnum.
+        unsafe { telnum_string_free(p) };
+        serde_json::from_str(&s).unwrap()
+    }
+
+    #[test]
+    fn status_values_are_fixed_and_unique() {
+        let all = [
+            (TelnumStatus::Ok, 0),
+            (TelnumStatus::NullParameter, 1),
+            (TelnumStatus::InvalidUtf8, 2),
+            (TelnumStatus::InteriorNul, 3),
+            (TelnumStatus::InvalidJson, 4),
+            (TelnumStatus::InvalidInput, 5),
+            (TelnumStatus::NotFound, 6),
+            (TelnumStatus::Forbidden, 7),
+            (TelnumStatus::Conflict, 8),
+            (TelnumStatus::Upstream, 9),
+            (TelnumStatus::CallbackFailed, 10),
+            (TelnumStatus::Panic, 11),
+            (TelnumStatus::Other, 12),
+        ];
+        let mut names = std::collections::HashSet::new();
+        for (s, v) in all {
+            assert_eq!(s as i32, v);
+            // SAFETY: static NUL-terminated string.
+            let name = unsafe { CStr::from_ptr(telnum_status_name(s)) };
+            assert!(names.insert(name.to_owned()));
+        }
+    }
+
+    #[test]
+    fn boundary_turns_panics_into_a_status() {
+        let s = boundary(|| panic!("boom"));
+        assert_eq!(s, TelnumStatus::Panic);
+        assert_eq!(last_error()["code"], "panic");
+    }
+
+    #[test]
+    fn read_str_rejects_null_nul_and_bad_utf8() {
+        // SAFETY: valid pointers and lengths.
+        unsafe {
+            assert!(matches!(
+                read_str(std::ptr::null(), 0, "x"),
+                Err(Failure::Status(TelnumStatus::NullParameter, _))
+            ));
+            assert!(matches!(
+                read_str(b"a\0b".as_ptr().cast(), 3, "x"),
+                Err(Failure::Status(TelnumStatus::InteriorNul, _))
+            ));
+            assert!(matches!(
+                read_str(b"\xff\xfe".as_ptr().cast(), 2, "x"),
+                Err(Failure::Status(TelnumStatus::InvalidUtf8, _))
+            ));
+            assert_eq!(read_str(b"ok".as_ptr().cast(), 2, "x").ok(), Some("ok"));
+            assert_eq!(read_str(b"".as_ptr().cast(), 0, "x").ok(), Some(""));
+        }
+    }
+
+    #[test]
+    fn out_params_are_untouched_on_failure() {
+        let mut out: *mut c_char = std::ptr::dangling_mut::<c_char>();
+        // SAFETY: valid input; out is a local.
+        let s =
+            unsafe { telnum_e164_parse(b"12".as_ptr().cast(), 2, std::ptr::null(), 0, &mut out) };
+        assert_eq!(s, TelnumStatus::InvalidInput);
+        assert_eq!(out, std::ptr::dangling_mut::<c_char>());
+        assert_eq!(last_error()["code"], "region_required");
+    }
+}

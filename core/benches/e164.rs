@@ -143,7 +143,11 @@ fn main() {
     let pn = ns_per_item(sample.len(), 3, || phonenumber_direct(&sample));
 
     println!();
-    println!("== E.164 on {} corpus inputs ({} canonical)", cases.len(), canonical.len());
+    println!(
+        "== E.164 on {} corpus inputs ({} canonical)",
+        cases.len(),
+        canonical.len()
+    );
     println!("E164::parse           {parse:>10.1} ns/number");
     println!("rlibphonenumber       {rlib:>10.1} ns/number");
     println!("phonenumber (sample)  {pn:>10.1} ns/number");
@@ -155,7 +159,11 @@ fn main() {
     );
     println!(
         "structural path = {structural_ns:.1} ns (target <= 50: {})",
-        if structural_ns <= 50.0 { "met" } else { "MISSED" }
+        if structural_ns <= 50.0 {
+            "met"
+        } else {
+            "MISSED"
+        }
     );
     println!("ratio phonenumber / E164::parse = {:.1}", pn / parse);
 }

@@ -120,7 +120,11 @@ mod tests {
     #[test]
     fn rejects_unassigned_and_malformed() {
         for c in ["", "U", "USA", "ZZ", "UK", "1A", "é1", "EU", "\u{0}\u{0}"] {
-            assert_eq!(Country::new(c).unwrap_err().code(), "invalid_country", "{c:?}");
+            assert_eq!(
+                Country::new(c).unwrap_err().code(),
+                "invalid_country",
+                "{c:?}"
+            );
         }
     }
 

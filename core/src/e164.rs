@@ -372,7 +372,11 @@ fn clean(input: &str, default_region: Option<Country>) -> Result<String> {
         });
     }
     let visible: std::borrow::Cow<str> = if input.chars().any(is_invisible) {
-        input.chars().filter(|c| !is_invisible(*c)).collect::<String>().into()
+        input
+            .chars()
+            .filter(|c| !is_invisible(*c))
+            .collect::<String>()
+            .into()
     } else {
         input.into()
     };
@@ -443,8 +447,7 @@ fn tel_uri(uri: &str, default_region: Option<Country>) -> Result<String> {
         None => Err(bad("a local number needs a phone-context")),
         Some(ctx) if ctx.starts_with('+') => {
             let digits = &ctx[1..];
-            if digits.is_empty() || !visual(digits) || !digits.bytes().any(|b| b.is_ascii_digit())
-            {
+            if digits.is_empty() || !visual(digits) || !digits.bytes().any(|b| b.is_ascii_digit()) {
                 return Err(bad("phone-context prefix is + then digits"));
             }
             Ok(format!("{ctx}{number}"))
@@ -535,10 +538,22 @@ mod tests {
         assert_eq!(n.as_str(), "+14155552671");
         assert_eq!(n.national_number(), "4155552671");
         for bad in [
-            "", "+", "14155552671", "+0123456", "+1415555267a", "+1 4155552671",
-            "+9991234567", "+1234567890123456", "+44", "＋14155552671",
+            "",
+            "+",
+            "14155552671",
+            "+0123456",
+            "+1415555267a",
+            "+1 4155552671",
+            "+9991234567",
+            "+1234567890123456",
+            "+44",
+            "＋14155552671",
         ] {
-            assert_eq!(E164::from_canonical(bad).unwrap_err().code(), "invalid_e164", "{bad:?}");
+            assert_eq!(
+                E164::from_canonical(bad).unwrap_err().code(),
+                "invalid_e164",
+                "{bad:?}"
+            );
         }
     }
 
@@ -579,7 +594,10 @@ mod tests {
         assert_eq!(code("tel:+1-650-253-0000;ext=12"), "extension_not_allowed");
         assert_eq!(code("tel:253-0000"), "invalid_tel_uri");
         assert_eq!(code("tel:253-0000;phone-context=+"), "invalid_tel_uri");
-        assert_eq!(code("tel:253-0000;phone-context=-bad-.com"), "invalid_tel_uri");
+        assert_eq!(
+            code("tel:253-0000;phone-context=-bad-.com"),
+            "invalid_tel_uri"
+        );
         assert_eq!(code("+1 650 253 0000 *"), "invalid_characters");
         assert_eq!(code("65+0"), "invalid_characters");
     }
@@ -588,10 +606,18 @@ mod tests {
     fn tel_uris_resolve_phone_context() {
         let ch = Some(Country::new("CH").unwrap());
         let want = "+16502530000";
-        assert_eq!(E164::parse("tel:+1-650-253-0000", None).unwrap().as_str(), want);
-        assert_eq!(E164::parse("TEL:+1.650.253.0000", None).unwrap().as_str(), want);
         assert_eq!(
-            E164::parse("tel:253-0000;phone-context=+1-650", None).unwrap().as_str(),
+            E164::parse("tel:+1-650-253-0000", None).unwrap().as_str(),
+            want
+        );
+        assert_eq!(
+            E164::parse("TEL:+1.650.253.0000", None).unwrap().as_str(),
+            want
+        );
+        assert_eq!(
+            E164::parse("tel:253-0000;phone-context=+1-650", None)
+                .unwrap()
+                .as_str(),
             want
         );
         assert_eq!(
@@ -602,11 +628,15 @@ mod tests {
             "spaces are not allowed in a tel: URI"
         );
         assert_eq!(
-            E164::parse("tel:044-668-1800;phone-context=example.ch", ch).unwrap().as_str(),
+            E164::parse("tel:044-668-1800;phone-context=example.ch", ch)
+                .unwrap()
+                .as_str(),
             "+41446681800"
         );
         assert_eq!(
-            E164::parse("tel:044-668-1800;phone-context=example.ch", None).unwrap_err().code(),
+            E164::parse("tel:044-668-1800;phone-context=example.ch", None)
+                .unwrap_err()
+                .code(),
             "region_required"
         );
     }

@@ -60,12 +60,14 @@ mod imp {
                 ParseError::NotANumber(_) => Error::InvalidNumber,
             })?;
         if !PHONE_NUMBER_UTIL.is_valid_number(&number) {
-            return Err(match PHONE_NUMBER_UTIL.is_possible_number_with_reason(&number) {
-                Err(ValidationError::InvalidCountryCode) => Error::InvalidCountryCode,
-                Err(ValidationError::TooShort) => Error::TooShort,
-                Err(ValidationError::TooLong) => Error::TooLong,
-                _ => Error::InvalidNumber,
-            });
+            return Err(
+                match PHONE_NUMBER_UTIL.is_possible_number_with_reason(&number) {
+                    Err(ValidationError::InvalidCountryCode) => Error::InvalidCountryCode,
+                    Err(ValidationError::TooShort) => Error::TooShort,
+                    Err(ValidationError::TooLong) => Error::TooLong,
+                    _ => Error::InvalidNumber,
+                },
+            );
         }
         let canonical = PHONE_NUMBER_UTIL.format(&number, PhoneNumberFormat::E164);
         let digits = canonical.strip_prefix('+').unwrap_or(&canonical);

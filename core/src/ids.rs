@@ -118,9 +118,7 @@ mod tests {
         assert!(TenantId::new("x".repeat(128)).is_ok());
         let id: NumberId = serde_json::from_str("\"num_1\"").unwrap();
         assert_eq!(serde_json::to_string(&id).unwrap(), "\"num_1\"");
-        assert_eq!(
-            serde_json::from_str::<NumberId>("\"\"").unwrap_err().to_string().contains("NumberId"),
-            true
-        );
+        let err = serde_json::from_str::<NumberId>("\"\"").unwrap_err();
+        assert!(err.to_string().contains("NumberId"));
     }
 }

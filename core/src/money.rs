@@ -179,8 +179,14 @@ mod tests {
         assert!(a.checked_add(Money::new(1, Currency::EUR)).is_err());
         assert!(Money::new(i64::MAX, Currency::USD).checked_add(a).is_err());
         assert_eq!(Money::new(-5, Currency::USD).to_string(), "-0.05 USD");
-        assert_eq!(Money::new(1200, Currency::new("JPY").unwrap()).to_string(), "1200 JPY");
-        assert_eq!(Money::new(1234, Currency::new("KWD").unwrap()).to_string(), "1.234 KWD");
+        assert_eq!(
+            Money::new(1200, Currency::new("JPY").unwrap()).to_string(),
+            "1200 JPY"
+        );
+        assert_eq!(
+            Money::new(1234, Currency::new("KWD").unwrap()).to_string(),
+            "1.234 KWD"
+        );
         let json = serde_json::to_string(&a).unwrap();
         assert_eq!(json, r#"{"amount_minor":250,"currency":"USD"}"#);
         assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), a);

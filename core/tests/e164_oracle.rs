@@ -70,13 +70,25 @@ fn agrees_with_the_oracle() {
         }
     }
     let rate = agreed as f64 / compared as f64;
-    println!("oracle agreement: {agreed}/{compared} = {:.4}%", rate * 100.0);
-    assert!(by_design_failures.is_empty(), "by-design cases:\n{}", by_design_failures.join("\n"));
+    println!(
+        "oracle agreement: {agreed}/{compared} = {:.4}%",
+        rate * 100.0
+    );
+    assert!(
+        by_design_failures.is_empty(),
+        "by-design cases:\n{}",
+        by_design_failures.join("\n")
+    );
     assert!(
         unexplained.is_empty(),
         "{} disagreements without a listed reason:\n{}",
         unexplained.len(),
-        unexplained.iter().take(60).cloned().collect::<Vec<_>>().join("\n")
+        unexplained
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     assert!(rate >= 0.999, "agreement {rate} is under 99.9%");
 }
@@ -94,11 +106,23 @@ fn listed_disagreements_still_disagree() {
 fn inputs_that_panicked_other_crates_return_cleanly() {
     let ch = Country::new("CH").ok();
     let cases: &[(&str, Option<Country>, Result<&str, &str>)] = &[
-        ("tel:+1-650-253-0000;phone-context=+1", None, Err("invalid_tel_uri")),
-        ("tel:253-0000;phone-context=+1-650", None, Ok("+16502530000")),
+        (
+            "tel:+1-650-253-0000;phone-context=+1",
+            None,
+            Err("invalid_tel_uri"),
+        ),
+        (
+            "tel:253-0000;phone-context=+1-650",
+            None,
+            Ok("+16502530000"),
+        ),
         ("tel:253-0000;phone-context=", None, Err("invalid_tel_uri")),
         ("tel:;phone-context=+64", None, Err("invalid_tel_uri")),
-        ("tel:0;phone-context=+64;phone-context=+1", None, Err("invalid_tel_uri")),
+        (
+            "tel:0;phone-context=+64;phone-context=+1",
+            None,
+            Err("invalid_tel_uri"),
+        ),
         ("+800 1234 5678", None, Ok("+80012345678")),
         ("x3001", ch, Err("invalid_characters")),
         ("+1 650-253-0000", None, Ok("+16502530000")),

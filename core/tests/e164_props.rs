@@ -5,17 +5,49 @@ use proptest::prelude::*;
 use telnum::{Country, Error, E164};
 
 fn region() -> impl Strategy<Value = Option<Country>> {
-    prop::option::of(prop::sample::select(vec!["US", "GB", "DE", "IN", "BR", "JP", "CH", "RU"]))
-        .prop_map(|r| r.map(|r| Country::new(r).unwrap()))
+    prop::option::of(prop::sample::select(vec![
+        "US", "GB", "DE", "IN", "BR", "JP", "CH", "RU",
+    ]))
+    .prop_map(|r| r.map(|r| Country::new(r).unwrap()))
 }
 
 /// Strings that look like phone numbers, to reach deep into the parser.
 fn phoneish() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop::sample::select(vec![
-            "0", "1", "2", "4", "5", "7", "9", "00", "011", "+", " ", "-", ".", "(", ")", "/",
-            "tel:", ";phone-context=", ";ext=", "x", "٣", "７", "\u{200E}", "\u{202E}", "#",
-            "*", "a", "ext.", "+44", "+1", "+800", ";isub=", "example.com",
+            "0",
+            "1",
+            "2",
+            "4",
+            "5",
+            "7",
+            "9",
+            "00",
+            "011",
+            "+",
+            " ",
+            "-",
+            ".",
+            "(",
+            ")",
+            "/",
+            "tel:",
+            ";phone-context=",
+            ";ext=",
+            "x",
+            "٣",
+            "７",
+            "\u{200E}",
+            "\u{202E}",
+            "#",
+            "*",
+            "a",
+            "ext.",
+            "+44",
+            "+1",
+            "+800",
+            ";isub=",
+            "example.com",
         ]),
         0..40,
     )
