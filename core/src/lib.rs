@@ -60,6 +60,11 @@ pub mod kind;
 pub mod money;
 mod tables;
 
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 #[doc = include_str!("error_codes.md")]
 pub mod error_codes {}
 
