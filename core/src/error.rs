@@ -38,6 +38,12 @@ pub enum Direction {
     Outbound,
 }
 
+impl std::fmt::Display for Direction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Direction {
     /// `"inbound"` or `"outbound"`.
     pub fn as_str(self) -> &'static str {
@@ -123,6 +129,114 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+
+    // ---- access -------------------------------------------------------
+    /// No such resource for this actor. Also the answer for another
+    /// tenant's resource, so that its existence is never revealed
+    /// ("Resource not available").
+    #[error("Resource not available")]
+    NotFound,
+    /// The actor's role may not do this.
+    #[error("forbidden: {reason}")]
+    Forbidden {
+        /// Why.
+        reason: String,
+    },
+
+    // ---- lifecycle ----------------------------------------------------
+    /// The command is not allowed in the record's current status.
+    #[error("cannot {command} a number that is {from}")]
+    InvalidTransition {
+        /// The current status.
+        from: String,
+        /// The command that was refused.
+        command: String,
+    },
+    /// The stored version is not the expected one: someone else changed
+    /// the record first.
+    #[error("version conflict: expected {expected}, found {actual}")]
+    VersionConflict {
+        /// The version the caller read.
+        expected: u64,
+        /// The version in the store.
+        actual: u64,
+    },
+    /// Activation needs an active connection bound to the number's tenant
+    /// (seed: "Activation fails — number not correctly bound to
+    /// connection/tenant").
+    #[error("number is not correctly bound to an active connection of its tenant: {reason}")]
+    NumberNotBound {
+        /// `no_connection`, `connection_mismatch`, `tenant_mismatch` or
+        /// `connection_inactive`.
+        reason: String,
+    },
+    /// The operation is not available for this number or its vendor.
+    #[error("{operation} is not supported: {reason}")]
+    NotSupported {
+        /// The operation, e.g. `configure_webhooks`.
+        operation: String,
+        /// Why, e.g. `vendor_does_not_support_webhooks`.
+        reason: String,
+    },
+    /// The field may not be changed on this number.
+    #[error("{field} is read-only on this number")]
+    ReadOnlyField {
+        /// The field.
+        field: String,
+    },
+    /// A webhook URL is not an absolute https URL to a public host.
+    #[error("invalid webhook URL in {field}: {reason}")]
+    InvalidWebhookUrl {
+        /// `voice_url` or `status_callback_url`.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// One or more fields of a draft or patch are invalid; every problem is
+    /// listed.
+    #[error("validation failed: {} problem(s)", problems.len())]
+    ValidationFailed {
+        /// Every problem found, each with its field and code.
+        problems: Vec<FieldProblem>,
+    },
+    /// An explicit confirmation is required (import replaces webhooks).
+    #[error("confirmation required: {confirmation}")]
+    ConfirmationRequired {
+        /// The flag to set, e.g. `confirm_replace_webhooks`.
+        confirmation: String,
+    },
+    /// The number may not call or be called from this country.
+    #[error("{direction} calls with {country} are not allowed for this number")]
+    CountryNotAllowed {
+        /// The country of the other party.
+        country: String,
+        /// `inbound` or `outbound`.
+        direction: Direction,
+    },
+    /// The number is inside its cool-off window after its last call and
+    /// cannot move back to the parent pool yet.
+    #[error("DID cool-off in effect until {}", rfc3339(*cool_off_until))]
+    DidCoolOffInEffect {
+        /// When the window ends.
+        cool_off_until: DateTime<Utc>,
+        /// Whole seconds left (rounded up).
+        cool_off_remaining_seconds: i64,
+    },
+    /// The number was released by another tenant too recently.
+    #[error("number is aging until {}", rfc3339(*aging_until))]
+    NumberAging {
+        /// When the aging period ends.
+        aging_until: DateTime<Utc>,
+    },
+    /// The sub-account does not belong to the number's master account.
+    #[error("sub-account does not belong to this master account")]
+    SubAccountMismatch,
+    /// The number is already assigned to a sub-account.
+    #[error("number is already assigned to a sub-account")]
+    AlreadyAssigned,
+    /// The number is not assigned to a sub-account.
+    #[error("number is not assigned to a sub-account")]
+    NotAssigned,
 }
 
 /// Stable code, HTTP status and a sample of every variant, in one place.
@@ -160,6 +274,22 @@ codes! {
     11 "invalid_country" 400 => Error::InvalidCountry { value: "x".into() },
     12 "invalid_currency" 400 => Error::InvalidCurrency { value: "x".into() },
     13 "invalid_input" 400 => Error::InvalidInput { message: "m".into() },
+    14 "not_found" 404 => Error::NotFound,
+    15 "forbidden" 403 => Error::Forbidden { reason: "r".into() },
+    16 "invalid_transition" 409 => Error::InvalidTransition { from: "released".into(), command: "activate".into() },
+    17 "version_conflict" 409 => Error::VersionConflict { expected: 1, actual: 2 },
+    18 "number_not_bound" 409 => Error::NumberNotBound { reason: "no_connection".into() },
+    19 "not_supported" 422 => Error::NotSupported { operation: "o".into(), reason: "r".into() },
+    20 "read_only_field" 422 => Error::ReadOnlyField { field: "f".into() },
+    21 "invalid_webhook_url" 422 => Error::InvalidWebhookUrl { field: "f".into(), reason: "r".into() },
+    22 "validation_failed" 422 => Error::ValidationFailed { problems: vec![] },
+    23 "confirmation_required" 428 => Error::ConfirmationRequired { confirmation: "c".into() },
+    24 "country_not_allowed" 403 => Error::CountryNotAllowed { country: "US".into(), direction: Direction::Outbound },
+    25 "did_cool_off_in_effect" 409 => Error::DidCoolOffInEffect { cool_off_until: DateTime::<Utc>::UNIX_EPOCH, cool_off_remaining_seconds: 1 },
+    26 "number_aging" 409 => Error::NumberAging { aging_until: DateTime::<Utc>::UNIX_EPOCH },
+    27 "sub_account_mismatch" 422 => Error::SubAccountMismatch,
+    28 "already_assigned" 409 => Error::AlreadyAssigned,
+    29 "not_assigned" 409 => Error::NotAssigned,
 }
 
 impl Error {
@@ -179,6 +309,22 @@ impl Error {
             Error::InvalidCountry { .. } => 11,
             Error::InvalidCurrency { .. } => 12,
             Error::InvalidInput { .. } => 13,
+            Error::NotFound => 14,
+            Error::Forbidden { .. } => 15,
+            Error::InvalidTransition { .. } => 16,
+            Error::VersionConflict { .. } => 17,
+            Error::NumberNotBound { .. } => 18,
+            Error::NotSupported { .. } => 19,
+            Error::ReadOnlyField { .. } => 20,
+            Error::InvalidWebhookUrl { .. } => 21,
+            Error::ValidationFailed { .. } => 22,
+            Error::ConfirmationRequired { .. } => 23,
+            Error::CountryNotAllowed { .. } => 24,
+            Error::DidCoolOffInEffect { .. } => 25,
+            Error::NumberAging { .. } => 26,
+            Error::SubAccountMismatch => 27,
+            Error::AlreadyAssigned => 28,
+            Error::NotAssigned => 29,
         }
     }
 
@@ -216,7 +362,62 @@ impl Error {
             Error::InvalidCountry { value } | Error::InvalidCurrency { value } => {
                 m.insert("value".into(), Value::from(value.as_str()));
             }
+            Error::Forbidden { reason } | Error::NumberNotBound { reason } => {
+                m.insert("reason".into(), Value::from(reason.as_str()));
+            }
+            Error::InvalidTransition { from, command } => {
+                m.insert("from".into(), Value::from(from.as_str()));
+                m.insert("command".into(), Value::from(command.as_str()));
+            }
+            Error::VersionConflict { expected, actual } => {
+                m.insert("expected".into(), Value::from(*expected));
+                m.insert("actual".into(), Value::from(*actual));
+            }
+            Error::NotSupported { operation, reason } => {
+                m.insert("operation".into(), Value::from(operation.as_str()));
+                m.insert("reason".into(), Value::from(reason.as_str()));
+            }
+            Error::ReadOnlyField { field } => {
+                m.insert("field".into(), Value::from(field.as_str()));
+            }
+            Error::InvalidWebhookUrl { field, reason } => {
+                m.insert("field".into(), Value::from(field.as_str()));
+                m.insert("reason".into(), Value::from(reason.as_str()));
+            }
+            Error::ValidationFailed { problems } => {
+                m.insert(
+                    "problems".into(),
+                    serde_json::to_value(problems).unwrap_or(Value::Null),
+                );
+            }
+            Error::ConfirmationRequired { confirmation } => {
+                m.insert("confirmation".into(), Value::from(confirmation.as_str()));
+            }
+            Error::CountryNotAllowed { country, direction } => {
+                m.insert("country".into(), Value::from(country.as_str()));
+                m.insert("direction".into(), Value::from(direction.as_str()));
+            }
+            Error::DidCoolOffInEffect {
+                cool_off_until,
+                cool_off_remaining_seconds,
+            } => {
+                m.insert(
+                    "cool_off_until".into(),
+                    Value::from(rfc3339(*cool_off_until)),
+                );
+                m.insert(
+                    "cool_off_remaining_seconds".into(),
+                    Value::from(*cool_off_remaining_seconds),
+                );
+            }
+            Error::NumberAging { aging_until } => {
+                m.insert("aging_until".into(), Value::from(rfc3339(*aging_until)));
+            }
             Error::EmptyInput
+            | Error::NotFound
+            | Error::SubAccountMismatch
+            | Error::AlreadyAssigned
+            | Error::NotAssigned
             | Error::ExtensionNotAllowed
             | Error::RegionRequired
             | Error::InvalidCountryCode

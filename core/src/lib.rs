@@ -38,6 +38,13 @@
 //! - [`kind`]: [`NumberKind`] and [`Capabilities`].
 //! - [`money`]: [`Money`] in integer minor units and [`Currency`].
 //! - [`ids`]: opaque id newtypes.
+//! - [`record`]: [`PhoneNumber`] and [`Connection`].
+//! - [`actor`]: [`Actor`] and [`Role`]: tenancy and permissions.
+//! - [`lifecycle`]: every change to a record, [`apply`], and the transition table.
+//! - [`cooloff`]: the DID cool-off and number aging.
+//! - [`restrictions`]: inbound/outbound country checks.
+//! - [`webhook`]: webhook URL rules.
+//! - [`events`]: audit events.
 //! - [`error`]: the one [`Error`] type; its codes are in [`error_codes`].
 //!
 //! ## Features
@@ -51,14 +58,21 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod actor;
+pub mod cooloff;
 pub mod country;
 pub mod e164;
 mod engine;
 pub mod error;
+pub mod events;
 pub mod ids;
 pub mod kind;
+pub mod lifecycle;
 pub mod money;
+pub mod record;
+pub mod restrictions;
 mod tables;
+pub mod webhook;
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[cfg(doctest)]
@@ -68,9 +82,16 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("error_codes.md")]
 pub mod error_codes {}
 
+pub use actor::{Actor, Role};
 pub use country::Country;
 pub use e164::{Format, NumberInfo, E164};
 pub use error::{Direction, Error, FieldProblem, Result};
+pub use events::{AuditEvent, EventKind, FieldChange};
 pub use ids::{AccountId, AgentId, CampaignId, ConnectionId, EndpointId, NumberId, TenantId};
 pub use kind::{Capabilities, NumberKind};
+pub use lifecycle::{apply, Command, Ctx, Effect, LifecyclePolicy, Outcome, Patch, SubAccount};
 pub use money::{Currency, Money};
+pub use record::{
+    Connection, ConnectionStatus, Management, NumberStatus, PhoneNumber, Pricing, ProviderRef,
+    Secret, Source, VendorField, VendorSupport, WebhookConfig,
+};
