@@ -43,6 +43,7 @@
 //! - [`lifecycle`]: every change to a record, [`apply`], and the transition table.
 //! - [`cooloff`]: the DID cool-off and number aging.
 //! - [`restrictions`]: inbound/outbound country checks.
+//! - [`screens`]: what the admin screens offer, and wizard validation.
 //! - [`webhook`]: webhook URL rules.
 //! - [`events`]: audit events.
 //! - [`error`]: the one [`Error`] type; its codes are in [`error_codes`].
@@ -71,6 +72,7 @@ pub mod lifecycle;
 pub mod money;
 pub mod record;
 pub mod restrictions;
+pub mod screens;
 mod tables;
 pub mod webhook;
 
