@@ -46,6 +46,8 @@
 //! - [`screens`]: what the admin screens offer, and wizard validation.
 //! - [`webhook`]: webhook URL rules.
 //! - [`events`]: audit events.
+//! - [`json`]: the JSON form of every pure operation (used by the bindings
+//!   and the conformance vectors).
 //! - [`error`]: the one [`Error`] type; its codes are in [`error_codes`].
 //!
 //! ## Features
@@ -67,6 +69,7 @@ mod engine;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod json;
 pub mod kind;
 pub mod lifecycle;
 pub mod money;

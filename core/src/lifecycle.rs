@@ -285,6 +285,19 @@ pub fn transition(from: NumberStatus, command: &Command) -> Result<Option<Number
     })
 }
 
+/// Optimistic concurrency: Ok when `record` is still at `expected_version`,
+/// otherwise `version_conflict` (stores use this for update-if-version).
+pub fn check_version(record: &PhoneNumber, expected_version: u64) -> Result<()> {
+    if record.version == expected_version {
+        Ok(())
+    } else {
+        Err(Error::VersionConflict {
+            expected: expected_version,
+            actual: record.version,
+        })
+    }
+}
+
 /// Checks vendor extra fields against a connection's declared fields,
 /// adding a problem per unknown, missing-required or over-long field.
 pub fn vendor_field_problems(

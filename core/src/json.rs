@@ -1,0 +1,320 @@
+//! The JSON form of every pure operation: one function per operation,
+//! taking a JSON object of named arguments and returning a JSON value or a
+//! coded [`Error`].
+//!
+//! The WASM and C bindings forward to these functions, and the conformance
+//! vectors in `tests/vectors/` name them by [`call`]'s `op`, so Rust, JS and
+//! C give the same answer for the same input. Argument objects use the serde
+//! forms of the Rust types (snake_case fields, RFC 3339 times, `+…` numbers).
+//! A malformed argument object is `invalid_input` naming the problem.
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::actor::Actor;
+use crate::cooloff;
+use crate::country::Country;
+use crate::e164::{Format, E164};
+use crate::error::{Error, Result};
+use crate::ids::TenantId;
+use crate::lifecycle::{self, Command, Ctx, LifecyclePolicy};
+use crate::record::{Connection, PhoneNumber};
+use crate::restrictions;
+use crate::screens::{self, ImportDraft, ManualDraft};
+
+/// Every operation [`call`] knows, in a stable order.
+pub const OPS: &[&str] = &[
+    "parse_e164",
+    "format_e164",
+    "apply",
+    "check_inbound",
+    "check_outbound",
+    "allowed_actions",
+    "add_sources",
+    "validate_manual_draft",
+    "validate_import",
+    "check_cool_off",
+    "check_aging",
+    "check_version",
+];
+
+/// Deserialises an argument object, mapping serde errors to `invalid_input`.
+pub fn args<T: DeserializeOwned>(v: Value) -> Result<T> {
+    if !v.is_object() {
+        return Err(Error::invalid_input("arguments must be a JSON object"));
+    }
+    serde_json::from_value(v).map_err(|e| Error::invalid_input(e.to_string()))
+}
+
+fn to_value<T: Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::invalid_input(e.to_string()))
+}
+
+/// Runs operation `op` with argument object `args`.
+pub fn call(op: &str, a: Value) -> Result<Value> {
+    match op {
+        "parse_e164" => parse_e164(a),
+        "format_e164" => format_e164(a),
+        "apply" => apply(a),
+        "check_inbound" => check_inbound(a),
+        "check_outbound" => check_outbound(a),
+        "allowed_actions" => allowed_actions(a),
+        "add_sources" => add_sources(a),
+        "validate_manual_draft" => validate_manual_draft(a),
+        "validate_import" => validate_import(a),
+        "check_cool_off" => check_cool_off(a),
+        "check_aging" => check_aging(a),
+        "check_version" => check_version(a),
+        _ => Err(Error::invalid_input(format!("unknown operation {op:?}"))),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParseArgs {
+    input: String,
+    #[serde(default)]
+    region: Option<String>,
+}
+
+/// `{input, region?}` → [`crate::NumberInfo`].
+pub fn parse_e164(a: Value) -> Result<Value> {
+    let a: ParseArgs = args(a)?;
+    let region = a.region.as_deref().map(Country::new).transpose()?;
+    to_value(&E164::parse(&a.input, region)?.info())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormatArgs {
+    e164: String,
+    #[serde(default = "default_format")]
+    format: Format,
+}
+
+fn default_format() -> Format {
+    Format::International
+}
+
+/// `{e164, format?}` (format: `e164`, `international` (default), `national`,
+/// `rfc3966`) → string. `e164` must be canonical.
+pub fn format_e164(a: Value) -> Result<Value> {
+    let a: FormatArgs = args(a)?;
+    Ok(Value::from(E164::from_canonical(&a.e164)?.format(a.format)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApplyArgs {
+    record: PhoneNumber,
+    command: Command,
+    actor: Actor,
+    now: DateTime<Utc>,
+    #[serde(default)]
+    connection: Option<Connection>,
+    #[serde(default)]
+    policy: LifecyclePolicy,
+}
+
+/// `{record, command, actor, now, connection?, policy?}` →
+/// [`crate::Outcome`] (the record in its serde form, secrets redacted).
+pub fn apply(a: Value) -> Result<Value> {
+    let a: ApplyArgs = args(a)?;
+    let ctx = Ctx {
+        now: a.now,
+        connection: a.connection.as_ref(),
+        policy: &a.policy,
+    };
+    let out = lifecycle::apply(&a.record, &a.command, &a.actor, &ctx)?;
+    let mut v = to_value(&out)?;
+    // Keep secrets for the caller's own storage: the record goes back in clear.
+    if let Some(r) = &out.record {
+        v["record"] = r.to_json_with_secrets();
+    }
+    Ok(v)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountryArgs {
+    record: PhoneNumber,
+    country: Country,
+}
+
+/// `{record, country}` → `null`, or `country_not_allowed` (inbound).
+pub fn check_inbound(a: Value) -> Result<Value> {
+    let a: CountryArgs = args(a)?;
+    restrictions::check_inbound(&a.record, a.country).map(|()| Value::Null)
+}
+
+/// `{record, country}` → `null`, or `country_not_allowed` (outbound).
+pub fn check_outbound(a: Value) -> Result<Value> {
+    let a: CountryArgs = args(a)?;
+    restrictions::check_outbound(&a.record, a.country).map(|()| Value::Null)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionsArgs {
+    record: PhoneNumber,
+    actor: Actor,
+    #[serde(default)]
+    connection: Option<Connection>,
+}
+
+/// `{record, actor, connection?}` → [`crate::screens::AllowedActions`].
+pub fn allowed_actions(a: Value) -> Result<Value> {
+    let a: ActionsArgs = args(a)?;
+    to_value(&screens::allowed_actions(
+        &a.record,
+        &a.actor,
+        a.connection.as_ref(),
+    )?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesArgs {
+    #[serde(default)]
+    connections: Vec<Connection>,
+    actor: Actor,
+}
+
+/// `{connections, actor}` → [`crate::screens::AddSources`].
+pub fn add_sources(a: Value) -> Result<Value> {
+    let a: SourcesArgs = args(a)?;
+    to_value(&screens::add_sources(&a.connections, &a.actor))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DraftArgs<D> {
+    draft: D,
+    #[serde(default)]
+    connections: Vec<Connection>,
+    actor: Actor,
+}
+
+/// `{draft, connections, actor}` → [`crate::screens::ValidManualDraft`].
+pub fn validate_manual_draft(a: Value) -> Result<Value> {
+    let a: DraftArgs<ManualDraft> = args(a)?;
+    to_value(&screens::validate_manual_draft(
+        &a.draft,
+        &a.connections,
+        &a.actor,
+    )?)
+}
+
+/// `{draft, connections, actor}` → [`crate::screens::ValidImport`].
+pub fn validate_import(a: Value) -> Result<Value> {
+    let a: DraftArgs<ImportDraft> = args(a)?;
+    to_value(&screens::validate_import(
+        &a.draft,
+        &a.connections,
+        &a.actor,
+    )?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoolOffArgs {
+    #[serde(default)]
+    last_call_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    #[serde(default = "default_cool_off")]
+    cool_off_seconds: i64,
+}
+
+fn default_cool_off() -> i64 {
+    cooloff::DEFAULT_COOL_OFF_SECONDS
+}
+
+/// `{last_call_at?, now, cool_off_seconds?}` → `null`, or
+/// `did_cool_off_in_effect`.
+pub fn check_cool_off(a: Value) -> Result<Value> {
+    let a: CoolOffArgs = args(a)?;
+    cooloff::check_cool_off(a.last_call_at, a.now, a.cool_off_seconds).map(|()| Value::Null)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgingArgs {
+    released_by: TenantId,
+    released_at: DateTime<Utc>,
+    acquirer: TenantId,
+    now: DateTime<Utc>,
+    #[serde(default = "default_aging")]
+    aging_seconds: i64,
+}
+
+fn default_aging() -> i64 {
+    cooloff::DEFAULT_AGING_SECONDS
+}
+
+/// `{released_by, released_at, acquirer, now, aging_seconds?}` → `null`, or
+/// `number_aging`.
+pub fn check_aging(a: Value) -> Result<Value> {
+    let a: AgingArgs = args(a)?;
+    cooloff::check_aging(
+        &a.released_by,
+        a.released_at,
+        &a.acquirer,
+        a.now,
+        a.aging_seconds,
+    )
+    .map(|()| Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_op_is_dispatched_and_garbage_is_invalid_input() {
+        for op in OPS {
+            for junk in [
+                Value::Null,
+                json!(1),
+                json!("x"),
+                json!([]),
+                json!({"zzz": 1}),
+            ] {
+                let e = call(op, junk).unwrap_err();
+                assert_eq!(e.code(), "invalid_input", "{op}");
+            }
+        }
+        assert_eq!(call("nope", json!({})).unwrap_err().code(), "invalid_input");
+    }
+
+    #[test]
+    fn parse_and_format() {
+        let v = call(
+            "parse_e164",
+            json!({"input": "020 7183 8750", "region": "GB"}),
+        )
+        .unwrap();
+        assert_eq!(v["e164"], "+442071838750");
+        let f = call(
+            "format_e164",
+            json!({"e164": "+442071838750", "format": "national"}),
+        )
+        .unwrap();
+        assert_eq!(f, "020 7183 8750");
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionArgs {
+    record: PhoneNumber,
+    expected_version: u64,
+}
+
+/// `{record, expected_version}` → `null`, or `version_conflict`.
+pub fn check_version(a: Value) -> Result<Value> {
+    let a: VersionArgs = args(a)?;
+    lifecycle::check_version(&a.record, a.expected_version).map(|()| Value::Null)
+}
