@@ -237,6 +237,16 @@ pub enum Error {
     /// The number is not assigned to a sub-account.
     #[error("number is not assigned to a sub-account")]
     NotAssigned,
+
+    // ---- pools --------------------------------------------------------
+    /// No pool member may call this callee now. Never a silent fallback.
+    #[error("no eligible caller ID: {excluded:?}")]
+    NoEligibleNumber {
+        /// Members excluded, per reason (`over_cap`, `resting`, …).
+        excluded: std::collections::BTreeMap<String, u64>,
+        /// The tiers that were tried, best first.
+        tiers: Vec<String>,
+    },
 }
 
 /// Stable code, HTTP status and a sample of every variant, in one place.
@@ -290,6 +300,7 @@ codes! {
     27 "sub_account_mismatch" 422 => Error::SubAccountMismatch,
     28 "already_assigned" 409 => Error::AlreadyAssigned,
     29 "not_assigned" 409 => Error::NotAssigned,
+    30 "no_eligible_number" 409 => Error::NoEligibleNumber { excluded: Default::default(), tiers: vec![] },
 }
 
 impl Error {
@@ -325,6 +336,7 @@ impl Error {
             Error::SubAccountMismatch => 27,
             Error::AlreadyAssigned => 28,
             Error::NotAssigned => 29,
+            Error::NoEligibleNumber { .. } => 30,
         }
     }
 
@@ -408,6 +420,16 @@ impl Error {
                 m.insert(
                     "cool_off_remaining_seconds".into(),
                     Value::from(*cool_off_remaining_seconds),
+                );
+            }
+            Error::NoEligibleNumber { excluded, tiers } => {
+                m.insert(
+                    "excluded".into(),
+                    serde_json::to_value(excluded).unwrap_or(Value::Null),
+                );
+                m.insert(
+                    "tiers".into(),
+                    serde_json::to_value(tiers).unwrap_or(Value::Null),
                 );
             }
             Error::NumberAging { aging_until } => {

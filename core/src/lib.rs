@@ -45,6 +45,7 @@
 //! - [`restrictions`]: inbound/outbound country checks.
 //! - [`screens`]: what the admin screens offer, and wizard validation.
 //! - [`webhook`]: webhook URL rules.
+//! - [`pool`]: campaign caller-ID pools: selection, rotation, geomatch, caps, health.
 //! - [`events`]: audit events.
 //! - [`json`]: the JSON form of every pure operation (used by the bindings
 //!   and the conformance vectors).
@@ -73,6 +74,8 @@ pub mod json;
 pub mod kind;
 pub mod lifecycle;
 pub mod money;
+mod nanp;
+pub mod pool;
 pub mod record;
 pub mod restrictions;
 pub mod screens;
@@ -96,6 +99,10 @@ pub use ids::{AccountId, AgentId, CampaignId, ConnectionId, EndpointId, NumberId
 pub use kind::{Capabilities, NumberKind};
 pub use lifecycle::{apply, Command, Ctx, Effect, LifecyclePolicy, Outcome, Patch, SubAccount};
 pub use money::{Currency, Money};
+pub use pool::{
+    CallOutcome, Callee, CallerIdPool, Member, MemberStatus, Pick, PickDelta, PoolPolicy, PoolSpec,
+    Tier,
+};
 pub use record::{
     Connection, ConnectionStatus, Management, NumberStatus, PhoneNumber, Pricing, ProviderRef,
     Secret, Source, VendorField, VendorSupport, WebhookConfig,
