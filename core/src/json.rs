@@ -20,6 +20,7 @@ use crate::e164::{Format, E164};
 use crate::error::{Error, Result};
 use crate::ids::TenantId;
 use crate::lifecycle::{self, Command, Ctx, LifecyclePolicy};
+use crate::pool::{CallOutcome, Callee, CallerIdPool, PickDelta, PoolSpec, Usage};
 use crate::record::{Connection, PhoneNumber};
 use crate::restrictions;
 use crate::screens::{self, ImportDraft, ManualDraft};
@@ -38,6 +39,10 @@ pub const OPS: &[&str] = &[
     "check_cool_off",
     "check_aging",
     "check_version",
+    "pool_pick",
+    "pool_apply",
+    "pool_record_outcome",
+    "campaign_health",
 ];
 
 /// Deserialises an argument object, mapping serde errors to `invalid_input`.
@@ -67,6 +72,10 @@ pub fn call(op: &str, a: Value) -> Result<Value> {
         "check_cool_off" => check_cool_off(a),
         "check_aging" => check_aging(a),
         "check_version" => check_version(a),
+        "pool_pick" => pool_pick(a),
+        "pool_apply" => pool_apply(a),
+        "pool_record_outcome" => pool_record_outcome(a),
+        "campaign_health" => campaign_health(a),
         _ => Err(Error::invalid_input(format!("unknown operation {op:?}"))),
     }
 }
@@ -317,4 +326,82 @@ struct VersionArgs {
 pub fn check_version(a: Value) -> Result<Value> {
     let a: VersionArgs = args(a)?;
     lifecycle::check_version(&a.record, a.expected_version).map(|()| Value::Null)
+}
+
+fn load_pool(spec: PoolSpec, usage: Option<Usage>) -> Result<CallerIdPool> {
+    CallerIdPool::with_usage(spec, usage.unwrap_or_default())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PickArgs {
+    pool: PoolSpec,
+    #[serde(default)]
+    usage: Option<Usage>,
+    callee: Callee,
+    now: DateTime<Utc>,
+}
+
+/// `{pool, usage?, callee, now}` → `{pick, usage}`: the pick and the usage
+/// after applying its delta (for callers that keep the snapshot themselves).
+pub fn pool_pick(a: Value) -> Result<Value> {
+    let a: PickArgs = args(a)?;
+    let mut pool = load_pool(a.pool, a.usage)?;
+    let pick = pool.pick(&a.callee, a.now)?;
+    pool.apply(&pick.delta)?;
+    Ok(serde_json::json!({ "pick": to_value(&pick)?, "usage": to_value(&pool.usage())? }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PoolApplyArgs {
+    pool: PoolSpec,
+    #[serde(default)]
+    usage: Option<Usage>,
+    delta: PickDelta,
+}
+
+/// `{pool, usage?, delta}` → `{usage}`.
+pub fn pool_apply(a: Value) -> Result<Value> {
+    let a: PoolApplyArgs = args(a)?;
+    let mut pool = load_pool(a.pool, a.usage)?;
+    pool.apply(&a.delta)?;
+    Ok(serde_json::json!({ "usage": to_value(&pool.usage())? }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeArgs {
+    pool: PoolSpec,
+    #[serde(default)]
+    usage: Option<Usage>,
+    outcome: CallOutcome,
+}
+
+/// `{pool, usage?, outcome}` → `{update, pool, usage}` after applying it.
+pub fn pool_record_outcome(a: Value) -> Result<Value> {
+    let a: OutcomeArgs = args(a)?;
+    let mut pool = load_pool(a.pool, a.usage)?;
+    let update = pool.record_outcome(&a.outcome)?;
+    pool.apply_outcome(&update)?;
+    Ok(serde_json::json!({
+        "update": to_value(&update)?,
+        "pool": to_value(pool.spec())?,
+        "usage": to_value(&pool.usage())?,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HealthArgs {
+    pool: PoolSpec,
+    #[serde(default)]
+    usage: Option<Usage>,
+    now: DateTime<Utc>,
+}
+
+/// `{pool, usage?, now}` → the Campaign Health rows.
+pub fn campaign_health(a: Value) -> Result<Value> {
+    let a: HealthArgs = args(a)?;
+    to_value(&load_pool(a.pool, a.usage)?.campaign_health(a.now))
 }

@@ -60,13 +60,13 @@ fn run_file(name: &str) -> usize {
             match (&result, expect.get("error")) {
                 (Ok(v), None) => {
                     matches(&expect["ok"], v, "ok", &mut errors);
-                    if op == "apply" {
-                        match &v["record"] {
+                    for (key, from) in step["save"].as_object().into_iter().flatten() {
+                        match &v[from.as_str().expect("save path")] {
                             Value::Null => {
-                                state.remove("record");
+                                state.remove(key);
                             }
-                            r => {
-                                state.insert("record".into(), r.clone());
+                            part => {
+                                state.insert(key.clone(), part.clone());
                             }
                         }
                     }
@@ -98,6 +98,11 @@ fn run_file(name: &str) -> usize {
 #[test]
 fn lifecycle_vectors() {
     assert!(run_file("lifecycle.json") > 50);
+}
+
+#[test]
+fn pool_vectors() {
+    assert!(run_file("pool.json") > 10);
 }
 
 #[test]

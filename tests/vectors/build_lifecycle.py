@@ -8,13 +8,13 @@ rules (../shared/seeds and the lifecycle issue), not copied from telnum.
 Format (shared by the Rust, Node and C runners):
 
     {"scenarios": [{"name", "state": {"record"?, "connection"?, "policy"?},
-                    "steps": [{"op", "args", "use"?: [state keys to pass],
+                    "steps": [{"op", "args", "use"?: [state keys to pass], "save"?: {state key: result key},
                                "expect": {"ok": subset} | {"error": code, "fields"?: {...}}}]}]}
 
 `op` names a function of telnum's JSON facade (`telnum::json::call`). Keys in
 `use` are copied from the scenario state into the arguments. After a
-successful `apply`, the state's record becomes the result's record (or is
-removed when the result's record is null). `ok` is matched as a subset:
+successful step, `save` ({state key: result key}) copies parts of the result
+into the state; a null result part removes the state key. `ok` is matched as a subset:
 every key of an expected object must match; arrays match element by element
 and must have the same length.
 """
@@ -89,7 +89,7 @@ def apply(command, who=ADMIN, now=T0, expect=None, use=("record", "connection", 
     if isinstance(command, str):
         command = {"type": command}
     return {"op": "apply", "use": list(use), "args": {"command": command, "actor": who, "now": now},
-            "expect": expect}
+            "save": {"record": "record"}, "expect": expect}
 
 
 def ok(**subset):

@@ -171,7 +171,7 @@ pub struct PoolPolicy {
     pub allow_any_country: bool,
     /// Calls a number may place per day (at most 150).
     pub daily_cap: u32,
-    /// Calls per day while warming up.
+    /// Calls per day while warming up (never more than `daily_cap`).
     pub warmup_cap: u32,
     /// How long a new number warms up, in seconds.
     pub warmup_seconds: i64,
@@ -209,9 +209,6 @@ impl PoolPolicy {
         let bad = |m: &str| Err(Error::invalid_input(m));
         if self.daily_cap == 0 || self.daily_cap > MAX_DAILY_CAP {
             return bad("daily_cap must be 1 to 150");
-        }
-        if self.warmup_cap > self.daily_cap {
-            return bad("warmup_cap must not exceed daily_cap");
         }
         if self.warmup_seconds < 0 || self.rest_seconds < 0 {
             return bad("durations must not be negative");
@@ -854,7 +851,7 @@ impl CallerIdPool {
         }
         let calls = self.calls_on(slot, day);
         if m.warm_up && now < m.added_at + Duration::seconds(p.warmup_seconds) {
-            if calls >= p.warmup_cap {
+            if calls >= p.warmup_cap.min(p.daily_cap) {
                 return Some(Exclusion::OverWarmupCap);
             }
         } else if calls >= p.daily_cap {
@@ -880,7 +877,7 @@ impl CallerIdPool {
         let m = &self.spec.members[slot];
         let p = &self.spec.policy;
         if m.warm_up && now < m.added_at + Duration::seconds(p.warmup_seconds) {
-            p.warmup_cap
+            p.warmup_cap.min(p.daily_cap)
         } else {
             p.daily_cap
         }
@@ -996,14 +993,11 @@ impl CallerIdPool {
         day: NaiveDate,
         now: DateTime<Utc>,
     ) -> Error {
-        let mut in_tier = vec![false; self.spec.members.len()];
-        for (_, key) in tiers {
-            for slot in 0..self.spec.members.len() {
-                if self.member_keys[slot].contains(key) {
-                    in_tier[slot] = true;
-                }
-            }
-        }
+        let in_tier: Vec<bool> = self
+            .member_keys
+            .iter()
+            .map(|keys| tiers.iter().any(|(_, k)| keys.contains(k)))
+            .collect();
         let mut excluded: BTreeMap<String, u64> = BTreeMap::new();
         for (slot, inside) in in_tier.iter().enumerate() {
             let why = if *inside {

@@ -355,8 +355,10 @@ fn policy_and_members_are_validated() {
         members,
         policy,
     };
-    let mut p = PoolPolicy::default();
-    p.daily_cap = 151;
+    let p = PoolPolicy {
+        daily_cap: 151,
+        ..PoolPolicy::default()
+    };
     assert_eq!(
         CallerIdPool::new(spec(p, vec![])).unwrap_err().code(),
         "invalid_input"

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Writes tests/vectors/pool.json: caller-ID pool scenarios (same format as
+lifecycle.json; see build_lifecycle.py). Expectations follow the pool rules
+in the pools issue and telnum's documented rotation (stride scheduling,
+ties to the earlier member), not output copied from telnum.
+
+    python3 tests/vectors/build_pool.py > tests/vectors/pool.json
+"""
+import json
+
+NOW = "2026-06-01T14:00:00Z"
+
+
+def at(h, m=0, day=1):
+    return "2026-06-%02dT%02d:%02d:00Z" % (day, h, m)
+
+
+def member(nid, e164, weight=1, country="US", **over):
+    m = {"number_id": nid, "e164": e164, "country": country, "weight": weight,
+         "added_at": "2026-03-01T00:00:00Z"}
+    m.update(over)
+    return m
+
+
+def pool(members, **policy):
+    return {"campaign_id": "camp_1", "tenant": "acme", "members": members, "policy": policy}
+
+
+OFF = {"mode": "off"}
+
+
+def pick(callee, now=NOW, expect=None, **callee_extra):
+    c = {"e164": callee}
+    c.update(callee_extra)
+    return {"op": "pool_pick", "use": ["pool", "usage"], "args": {"callee": c, "now": now},
+            "save": {"usage": "usage"}, "expect": expect}
+
+
+def picked(nid, tier=None, **delta):
+    p = {"number_id": nid}
+    if tier:
+        p["tier"] = tier
+    if delta:
+        p["delta"] = delta
+    return {"ok": {"pick": p}}
+
+
+def outcome(nid, answered, now=NOW, **flags):
+    o = {"number_id": nid, "answered": answered, "at": now}
+    o.update(flags)
+    return o
+
+
+S = []
+
+
+def scenario(name, state, steps):
+    S.append({"name": name, "state": state, "steps": steps})
+
+
+scenario("weighted rotation follows weights 2:1, deterministically", {
+    "pool": pool([member("a", "+12125550101", 2), member("b", "+12125550102", 1)], callee_mode=OFF),
+}, [
+    pick("+12125559999", expect=picked("a", "same_npa")),
+    pick("+12125559999", expect=picked("b", "same_npa")),
+    pick("+12125559999", expect=picked("a")),
+    pick("+12125559999", expect=picked("a")),
+    pick("+12125559999", expect=picked("b")),
+    pick("+12125559999", expect=picked("a")),
+])
+
+scenario("weight 0 and paused members are never picked", {
+    "pool": pool([member("zero", "+12125550101", 0),
+                  member("paused", "+12125550102", 5, status={"state": "paused", "reason": "manual"}),
+                  member("ok", "+12125550103", 1)], callee_mode=OFF),
+}, [
+    pick("+12125559999", expect=picked("ok")),
+    pick("+12125559999", expect=picked("ok")),
+])
+
+scenario("geomatch tiers: area code, state (overlay), time zone, country", {
+    "pool": pool([member("ny_646", "+16465550101"), member("nj_201", "+12015550102"),
+                  member("sf_415", "+14155550103"), member("ny_212", "+12125550104")], callee_mode=OFF),
+}, [
+    pick("+12125559999", expect=picked("ny_212", "same_npa")),
+    pick("+19175559999", expect=picked("ny_646", "same_state")),
+    pick("+16175559999", expect={"ok": {"pick": {"tier": "same_time_zone"}}}),
+    pick("+13035559999", expect={"ok": {"pick": {"tier": "same_country"}}}),
+    pick("+442071838750", expect={"error": "no_eligible_number",
+                                  "fields": {"excluded": {"no_geo_match": 4}}}),
+])
+
+scenario("any country only when the policy allows it", {
+    "pool": pool([member("ny", "+12125550101")], callee_mode=OFF, allow_any_country=True),
+}, [
+    pick("+442071838750", expect=picked("ny", "any_country")),
+])
+
+scenario("fallback reject: only area-code matches", {
+    "pool": pool([member("sf", "+14155550101")], callee_mode=OFF, fallback="reject"),
+}, [
+    pick("+14155559999", expect=picked("sf", "same_npa")),
+    pick("+13035559999", expect={"error": "no_eligible_number", "fields": {"tiers": ["same_npa"]}}),
+])
+
+scenario("longest common national prefix outside the NANP", {
+    "pool": pool([member("london", "+442071838750", country="GB"),
+                  member("leeds", "+441134960000", country="GB")], callee_mode=OFF),
+}, [
+    pick("+442079460000", expect=picked("london", "prefix3")),
+    pick("+441134961234", expect=picked("leeds", "prefix5")),
+    pick("+441614960000", expect={"ok": {"pick": {"tier": "same_country"}}}),
+])
+
+scenario("daily cap, then a coded refusal with counts", {
+    "pool": pool([member("a", "+12125550101")], callee_mode=OFF, daily_cap=2),
+}, [
+    pick("+12125559999", expect=picked("a", cap=2, day="2026-06-01")),
+    pick("+12125559999", expect=picked("a")),
+    pick("+12125559999", expect={"error": "no_eligible_number", "fields": {"excluded": {"over_cap": 1}}}),
+    pick("+12125559999", now=at(0, 0, day=2), expect=picked("a", day="2026-06-02")),
+])
+
+scenario("warm-up cap for a new number", {
+    "pool": pool([member("new", "+12125550101", warm_up=True, added_at="2026-05-30T00:00:00Z")],
+                 callee_mode=OFF, warmup_cap=1),
+}, [
+    pick("+12125559999", expect=picked("new", cap=1)),
+    pick("+12125559999", expect={"error": "no_eligible_number", "fields": {"excluded": {"over_warmup_cap": 1}}}),
+])
+
+scenario("outbound country rules of the number record", {
+    "pool": pool([member("no_out", "+12125550101", allow_outbound=False),
+                  member("ca_only", "+12125550102", allowed_outbound_countries=["CA"]),
+                  member("inactive", "+12125550103", number_active=False)], callee_mode=OFF,
+                 allow_any_country=True),
+}, [
+    pick("+12125559999", expect={"error": "no_eligible_number",
+                                 "fields": {"excluded": {"outbound_restricted": 2, "number_inactive": 1}}}),
+    pick("+14165559999", expect=picked("ca_only", "any_country")),
+])
+
+scenario("rotate mode avoids the callee's recent caller IDs", {
+    "pool": pool([member("a", "+12125550101"), member("b", "+12125550102")],
+                 callee_mode={"mode": "rotate", "last_calls": 1, "within_seconds": 3600}),
+}, [
+    pick("+12125559999", recent=[{"number_id": "a", "at": at(9)}], expect=picked("b")),
+    pick("+12125559999", recent=[{"number_id": "b", "at": at(13, 30)}, {"number_id": "a", "at": at(13, 45)}],
+         expect={"error": "no_eligible_number", "fields": {"excluded": {"callee_fatigue": 2}}}),
+])
+
+scenario("sticky mode keeps the callee's caller ID while it is eligible", {
+    "pool": pool([member("a", "+12125550101"), member("b", "+12125550102")],
+                 callee_mode={"mode": "sticky", "ttl_seconds": 691200}),
+}, [
+    pick("+12125559999", sticky={"number_id": "b", "until": at(0, 0, day=5)},
+         expect=picked("b", "sticky", sticky={"number_id": "b", "until": "2026-06-09T14:00:00Z"})),
+    pick("+12125559999", sticky={"number_id": "b", "until": at(13)}, expect=picked("a", "same_npa")),
+])
+
+scenario("health: spam flag removes, answer rate reported", {
+    "pool": pool([member("a", "+12125550101"), member("b", "+12125550102")], callee_mode=OFF),
+}, [
+    {"op": "pool_record_outcome", "use": ["pool", "usage"], "args": {"outcome": outcome("a", True)},
+     "save": {"pool": "pool", "usage": "usage"}, "expect": {"ok": {"update": {"status": None, "events": []}}}},
+    {"op": "pool_record_outcome", "use": ["pool", "usage"], "args": {"outcome": outcome("a", False)},
+     "save": {"pool": "pool", "usage": "usage"}, "expect": {"ok": {"update": {"status": None}}}},
+    {"op": "pool_record_outcome", "use": ["pool", "usage"],
+     "args": {"outcome": outcome("b", False, spam_flagged=True)},
+     "save": {"pool": "pool", "usage": "usage"},
+     "expect": {"ok": {"update": {"status": {"state": "removed", "reason": "spam_flagged"},
+                                  "events": [{"kind": "removed_spam_flagged", "number_id": "b"}]}}}},
+    {"op": "campaign_health", "use": ["pool", "usage"], "args": {"now": NOW},
+     "expect": {"ok": [
+         {"number_id": "a", "pool_status": "active", "attempts": 2, "answered": 1, "answer_rate": 0.5,
+          "weight": 1, "campaign_id": "camp_1"},
+         {"number_id": "b", "pool_status": "removed", "attempts": 1, "answered": 0, "answer_rate": 0.0,
+          "spam_flags": 1}]}},
+    pick("+12125559999", expect=picked("a")),
+])
+
+scenario("carrier block rests a number, which resumes by itself", {
+    "pool": pool([member("a", "+12125550101")], callee_mode=OFF, rest_seconds=7200),
+}, [
+    {"op": "pool_record_outcome", "use": ["pool", "usage"],
+     "args": {"outcome": outcome("a", False, carrier_blocked=True)},
+     "save": {"pool": "pool", "usage": "usage"},
+     "expect": {"ok": {"update": {"status": {"state": "paused", "reason": "carrier_block",
+                                             "until": "2026-06-01T16:00:00Z"}}}}},
+    pick("+12125559999", now=at(15), expect={"error": "no_eligible_number",
+                                             "fields": {"excluded": {"resting": 1}}}),
+    pick("+12125559999", now=at(16), expect=picked("a")),
+])
+
+scenario("bad pools and callees are invalid_input", {}, [
+    {"op": "pool_pick", "args": {"pool": pool([], daily_cap=151), "callee": {"e164": "+12125559999"}, "now": NOW},
+     "expect": {"error": "invalid_input"}},
+    {"op": "pool_pick", "args": {"pool": pool([]), "callee": {"e164": "212 555 9999"}, "now": NOW},
+     "expect": {"error": "invalid_input"}},
+    {"op": "pool_pick", "args": {"pool": pool([member("a", "+12125550101"), member("a", "+12125550102")]),
+                                 "callee": {"e164": "+12125559999"}, "now": NOW},
+     "expect": {"error": "invalid_input"}},
+])
+
+if __name__ == "__main__":
+    print(json.dumps({"scenarios": S}, indent=1))
