@@ -346,7 +346,7 @@ fn three_dialers_share_a_pool_without_exceeding_caps() {
         ..PoolPolicy::default()
     };
     let base = CallerIdPool::new(spec(members, policy.clone())).unwrap();
-    let mut dialers = vec![base.clone(), base.clone(), base];
+    let mut dialers = [base.clone(), base.clone(), base];
     // The shared store: calls per number today.
     let mut shared: HashMap<NumberId, u32> = HashMap::new();
     // Deltas in flight to each dialer (applied 5 steps late).
