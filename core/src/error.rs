@@ -247,6 +247,39 @@ pub enum Error {
         /// The tiers that were tried, best first.
         tiers: Vec<String>,
     },
+
+    // ---- service ------------------------------------------------------
+    /// A record with this id or number already exists.
+    #[error("already exists: {what}")]
+    AlreadyExists {
+        /// What exists, e.g. the number.
+        what: String,
+    },
+    /// The idempotency key was used before with different parameters.
+    #[error("idempotency key reused with different parameters")]
+    IdempotencyMismatch,
+    /// The host-supplied balance does not cover the charge.
+    #[error("insufficient balance: {required} needed, {available} available")]
+    InsufficientBalance {
+        /// The charge (setup plus first month).
+        required: crate::money::Money,
+        /// The balance.
+        available: crate::money::Money,
+    },
+    /// The provider failed or refused.
+    #[error("provider error ({provider}): {message}")]
+    Provider {
+        /// Provider name.
+        provider: String,
+        /// What it said.
+        message: String,
+    },
+    /// The host's store failed.
+    #[error("store error: {message}")]
+    Store {
+        /// What it said.
+        message: String,
+    },
 }
 
 /// Stable code, HTTP status and a sample of every variant, in one place.
@@ -301,6 +334,11 @@ codes! {
     28 "already_assigned" 409 => Error::AlreadyAssigned,
     29 "not_assigned" 409 => Error::NotAssigned,
     30 "no_eligible_number" 409 => Error::NoEligibleNumber { excluded: Default::default(), tiers: vec![] },
+    31 "already_exists" 409 => Error::AlreadyExists { what: "w".into() },
+    32 "idempotency_mismatch" 409 => Error::IdempotencyMismatch,
+    33 "insufficient_balance" 402 => Error::InsufficientBalance { required: crate::money::Money::new(2, crate::money::Currency::USD), available: crate::money::Money::new(1, crate::money::Currency::USD) },
+    34 "provider_error" 502 => Error::Provider { provider: "p".into(), message: "m".into() },
+    35 "store_error" 503 => Error::Store { message: "m".into() },
 }
 
 impl Error {
@@ -337,6 +375,11 @@ impl Error {
             Error::AlreadyAssigned => 28,
             Error::NotAssigned => 29,
             Error::NoEligibleNumber { .. } => 30,
+            Error::AlreadyExists { .. } => 31,
+            Error::IdempotencyMismatch => 32,
+            Error::InsufficientBalance { .. } => 33,
+            Error::Provider { .. } => 34,
+            Error::Store { .. } => 35,
         }
     }
 
@@ -432,6 +475,25 @@ impl Error {
                     serde_json::to_value(tiers).unwrap_or(Value::Null),
                 );
             }
+            Error::AlreadyExists { what } => {
+                m.insert("what".into(), Value::from(what.as_str()));
+            }
+            Error::InsufficientBalance {
+                required,
+                available,
+            } => {
+                m.insert(
+                    "required".into(),
+                    serde_json::to_value(required).unwrap_or(Value::Null),
+                );
+                m.insert(
+                    "available".into(),
+                    serde_json::to_value(available).unwrap_or(Value::Null),
+                );
+            }
+            Error::Provider { provider, .. } => {
+                m.insert("provider".into(), Value::from(provider.as_str()));
+            }
             Error::NumberAging { aging_until } => {
                 m.insert("aging_until".into(), Value::from(rfc3339(*aging_until)));
             }
@@ -440,6 +502,8 @@ impl Error {
             | Error::SubAccountMismatch
             | Error::AlreadyAssigned
             | Error::NotAssigned
+            | Error::IdempotencyMismatch
+            | Error::Store { .. }
             | Error::ExtensionNotAllowed
             | Error::RegionRequired
             | Error::InvalidCountryCode

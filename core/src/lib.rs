@@ -73,12 +73,17 @@ pub mod ids;
 pub mod json;
 pub mod kind;
 pub mod lifecycle;
+pub mod memory;
 pub mod money;
 mod nanp;
 pub mod pool;
+pub mod ports;
 pub mod record;
 pub mod restrictions;
 pub mod screens;
+pub mod service;
+pub mod simulated;
+pub mod sync;
 mod tables;
 pub mod webhook;
 

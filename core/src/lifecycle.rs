@@ -186,6 +186,8 @@ pub enum Command {
         #[serde(default)]
         force: bool,
     },
+    /// Sync found the number missing at the provider: flag the drift.
+    MarkMissingAtProvider,
     /// Record that the number carried a call at `at` (drives the cool-off).
     RecordCall {
         /// When the call happened.
@@ -208,6 +210,7 @@ impl Command {
             Command::MarkResynced { .. } => "mark_resynced",
             Command::AssignToSubAccount { .. } => "assign_to_sub_account",
             Command::UnassignFromSubAccount { .. } => "unassign_from_sub_account",
+            Command::MarkMissingAtProvider => "mark_missing_at_provider",
             Command::RecordCall { .. } => "record_call",
         }
     }
@@ -274,6 +277,7 @@ pub fn transition(from: NumberStatus, command: &Command) -> Result<Option<Number
             | Command::MarkResynced { .. }
             | Command::AssignToSubAccount { .. }
             | Command::UnassignFromSubAccount { .. }
+            | Command::MarkMissingAtProvider
             | Command::RecordCall { .. },
             Active | Inactive,
         ) => Some(Some(from)),
@@ -623,6 +627,11 @@ pub fn apply(
             }
             r.sub_account = None;
             EventKind::UnassignedFromSubAccount
+        }
+        Command::MarkMissingAtProvider => {
+            r.missing_at_provider = true;
+            r.last_synced_at = Some(now);
+            EventKind::MissingAtProvider
         }
         Command::RecordCall { at } => {
             if r.last_call_at.is_none_or(|t| t < *at) {

@@ -111,6 +111,7 @@ fn transition_table_in_docs_matches_code() {
             },
         },
         Command::UnassignFromSubAccount { force: false },
+        Command::MarkMissingAtProvider,
         Command::RecordCall { at: t0() },
     ];
     let mut rows = 0;

@@ -1,0 +1,460 @@
+//! Ports: the traits a host implements so that the [`crate::service::Numbers`]
+//! service can run over its storage, its telephony provider and its clock.
+//!
+//! # Async, `Send` where it can be
+//!
+//! Every port method returns `impl Future<Output = Result<…>> + MaybeSend`.
+//! [`MaybeSend`] is `Send` on every target but `wasm32`, where it is
+//! nothing: a tokio/sqlx host gets `Send` futures it can `tokio::spawn`,
+//! and the WASM binding can implement the ports over JS Promises (which are
+//! not `Send`). Implement a port with plain `async fn`s or `async move`
+//! blocks:
+//!
+//! ```
+//! use std::future::Future;
+//! use telnum::ports::{Clock, MaybeSend};
+//! use chrono::{DateTime, Utc};
+//!
+//! struct Fixed(DateTime<Utc>);
+//! impl Clock for Fixed {
+//!     fn now(&self) -> DateTime<Utc> { self.0 }
+//! }
+//! ```
+//!
+//! The host's errors come back as [`Error::Store`] and [`Error::Provider`]
+//! (codes `store_error`, `provider_error`), or as any other telnum error
+//! the host chooses (a store answers `version_conflict` itself).
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::country::Country;
+use crate::e164::E164;
+use crate::error::{Error, Result};
+use crate::events::AuditEvent;
+use crate::ids::{AccountId, AgentId, ConnectionId, NumberId, TenantId};
+use crate::kind::{Capabilities, NumberKind};
+use crate::money::Money;
+use crate::record::{Connection, NumberStatus, PhoneNumber, Pricing, Source, WebhookConfig};
+
+/// `Send` off `wasm32`; nothing on `wasm32`.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSend: Send {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send + ?Sized> MaybeSend for T {}
+/// `Send` off `wasm32`; nothing on `wasm32`.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSend {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSend for T {}
+
+/// `Sync` off `wasm32`; nothing on `wasm32`.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSync: Sync {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Sync + ?Sized> MaybeSync for T {}
+/// `Sync` off `wasm32`; nothing on `wasm32`.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSync {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSync for T {}
+
+/// The host's clock. The core never reads one itself.
+pub trait Clock: MaybeSend + MaybeSync {
+    /// The current time.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The default and the largest page size.
+pub const DEFAULT_LIMIT: u32 = 20;
+/// The largest page size.
+pub const MAX_LIMIT: u32 = 100;
+
+/// A list query (seed: Callaro `page`/`per_page`/`search`, kros
+/// `limit`/`offset`, Vobiz master accounts including sub-accounts).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only this tenant's numbers (None: every tenant — superadmin only;
+    /// the service fills it in for everyone else).
+    pub tenant: Option<TenantId>,
+    /// 1-based page (with `per_page`).
+    pub page: Option<u32>,
+    /// Page size (with `page`), 1 to 100.
+    pub per_page: Option<u32>,
+    /// Page size (with `offset`), 1 to 100, default 20.
+    pub limit: Option<u32>,
+    /// Items to skip (with `limit`).
+    pub offset: Option<u32>,
+    /// Case-insensitive match on the number's digits or the label.
+    pub search: Option<String>,
+    /// Filter: status.
+    pub status: Option<NumberStatus>,
+    /// Filter: country.
+    pub country: Option<Country>,
+    /// Filter: kind.
+    pub kind: Option<NumberKind>,
+    /// Filter: connection.
+    pub connection_id: Option<ConnectionId>,
+    /// Filter: inbound agent.
+    pub inbound_agent: Option<AgentId>,
+    /// Filter: source.
+    pub source: Option<Source>,
+    /// Filter: owning (master) account.
+    pub account: Option<AccountId>,
+    /// With `account`: also numbers assigned to its sub-accounts (default
+    /// true, as Vobiz master accounts list them).
+    pub include_sub_accounts: Option<bool>,
+    /// Filter: assigned to this sub-account.
+    pub sub_account: Option<AccountId>,
+}
+
+/// A resolved window of a list: `limit` items from `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// Items.
+    pub limit: u32,
+    /// Skipped.
+    pub offset: u32,
+}
+
+impl ListQuery {
+    /// Resolves page/per_page or limit/offset into a window, or
+    /// `invalid_input` (limit 1–100, page ≥ 1; not both styles).
+    pub fn window(&self) -> Result<Window> {
+        let bad = |m: &str| Err(Error::invalid_input(m));
+        let paged = self.page.is_some() || self.per_page.is_some();
+        let offsetted = self.limit.is_some() || self.offset.is_some();
+        if paged && offsetted {
+            return bad("use page/per_page or limit/offset, not both");
+        }
+        let limit = self.per_page.or(self.limit).unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return bad("limit/per_page must be 1 to 100");
+        }
+        let offset = if paged {
+            let page = self.page.unwrap_or(1);
+            if page == 0 {
+                return bad("page starts at 1");
+            }
+            (page - 1)
+                .checked_mul(limit)
+                .ok_or_else(|| Error::invalid_input("page is too large"))?
+        } else {
+            self.offset.unwrap_or(0)
+        };
+        Ok(Window { limit, offset })
+    }
+
+    /// True when `r` passes every filter and the search (not the tenant or
+    /// the window). Stores may use it, or do the same in SQL.
+    pub fn matches(&self, r: &PhoneNumber) -> bool {
+        fn opt<T: PartialEq>(f: &Option<T>, v: &T) -> bool {
+            f.as_ref().is_none_or(|x| x == v)
+        }
+        if !(opt(&self.status, &r.status)
+            && opt(&self.country, &r.country)
+            && opt(&self.kind, &r.kind)
+            && opt(&self.source, &r.source))
+        {
+            return false;
+        }
+        if self.connection_id.is_some() && self.connection_id != r.connection_id {
+            return false;
+        }
+        if self.inbound_agent.is_some() && self.inbound_agent != r.inbound_agent {
+            return false;
+        }
+        if self.sub_account.is_some() && self.sub_account != r.sub_account {
+            return false;
+        }
+        if let Some(a) = &self.account {
+            if r.account.as_ref() != Some(a) {
+                return false;
+            }
+            if !self.include_sub_accounts.unwrap_or(true) && r.sub_account.is_some() {
+                return false;
+            }
+        }
+        if let Some(s) = self
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let needle = s.to_lowercase();
+            let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+            let in_number = !digits.is_empty() && r.e164.digits().contains(&digits);
+            let in_label = r
+                .label
+                .as_deref()
+                .is_some_and(|l| l.to_lowercase().contains(&needle));
+            if !(in_number || in_label) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// One page of a list, in a stable order (created_at, then id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Items matching the query in all.
+    pub total: u64,
+    /// The window.
+    pub limit: u32,
+    /// The window.
+    pub offset: u32,
+}
+
+/// A stored idempotency record: the first result of a keyed request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdempotencyRecord {
+    /// The tenant the key belongs to.
+    pub tenant: TenantId,
+    /// The client's key.
+    pub key: String,
+    /// The operation, e.g. `purchase`.
+    pub operation: String,
+    /// The request's canonical JSON, to detect a reused key.
+    pub request: String,
+    /// The first result.
+    pub response: Value,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Storage of number records, connections, audit events and idempotency
+/// records. Tenant scoping is the service's job: the store answers for ids
+/// it is asked about.
+pub trait NumberStore: MaybeSend + MaybeSync {
+    /// A new record id.
+    fn next_id(&self) -> impl Future<Output = Result<NumberId>> + MaybeSend;
+    /// The record with this id.
+    fn get(&self, id: &NumberId) -> impl Future<Output = Result<Option<PhoneNumber>>> + MaybeSend;
+    /// Every record (any tenant, any status) holding this number, oldest
+    /// first: at most one is live (not released).
+    fn find_by_e164(
+        &self,
+        e164: &E164,
+    ) -> impl Future<Output = Result<Vec<PhoneNumber>>> + MaybeSend;
+    /// Inserts a new record and appends its audit events, atomically;
+    /// `already_exists` when the id, or a live record with the same number,
+    /// exists.
+    fn insert(
+        &self,
+        record: &PhoneNumber,
+        events: &[AuditEvent],
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// Replaces the record if the stored version is `expected_version`,
+    /// and appends its audit events, atomically; otherwise
+    /// `version_conflict` (and `not_found` when it is gone).
+    fn update(
+        &self,
+        record: &PhoneNumber,
+        expected_version: u64,
+        events: &[AuditEvent],
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// Deletes the record if the stored version is `expected_version`, and
+    /// appends its audit events, atomically.
+    fn delete(
+        &self,
+        id: &NumberId,
+        expected_version: u64,
+        events: &[AuditEvent],
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// A page of records matching `query` (with its tenant set, only that
+    /// tenant's), ordered by `created_at` then `id`.
+    fn list(
+        &self,
+        query: &ListQuery,
+    ) -> impl Future<Output = Result<Page<PhoneNumber>>> + MaybeSend;
+    /// Every record of a connection (for sync).
+    fn list_by_connection(
+        &self,
+        connection: &ConnectionId,
+    ) -> impl Future<Output = Result<Vec<PhoneNumber>>> + MaybeSend;
+    /// Appends audit events that go with no record change (drift reports).
+    fn append_events(&self, events: &[AuditEvent]) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// The idempotency record of `(tenant, key)`.
+    fn get_idempotency(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<IdempotencyRecord>>> + MaybeSend;
+    /// Stores an idempotency record; `already_exists` if the key is taken.
+    fn put_idempotency(
+        &self,
+        record: &IdempotencyRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// Adds or replaces a connection.
+    fn put_connection(
+        &self,
+        connection: &Connection,
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// A connection.
+    fn get_connection(
+        &self,
+        id: &ConnectionId,
+    ) -> impl Future<Output = Result<Option<Connection>>> + MaybeSend;
+    /// A tenant's connections.
+    fn list_connections(
+        &self,
+        tenant: &TenantId,
+    ) -> impl Future<Output = Result<Vec<Connection>>> + MaybeSend;
+}
+
+/// An inventory search (seed: Callaro `available?country=`, kros
+/// `action=available`, the add-number screen's filters).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AvailableQuery {
+    /// Country, required.
+    pub country: Option<Country>,
+    /// Number type.
+    pub kind: Option<NumberKind>,
+    /// Area code (NANP NPA or national prefix).
+    pub area_code: Option<String>,
+    /// Digits the number must contain.
+    pub contains: Option<String>,
+    /// One inventory entry by its id (kros API flow); country is then
+    /// optional.
+    pub inventory_id: Option<String>,
+    /// At most this many results (default 20, at most 100).
+    pub limit: Option<u32>,
+}
+
+/// A number the provider offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AvailableNumber {
+    /// The provider's inventory id.
+    pub inventory_id: String,
+    /// The number.
+    pub e164: E164,
+    /// Its country.
+    pub country: Country,
+    /// Its type.
+    pub kind: NumberKind,
+    /// What it can do.
+    pub capabilities: Capabilities,
+    /// Its price.
+    pub pricing: Pricing,
+}
+
+/// A price list line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceEntry {
+    /// Country.
+    pub country: Country,
+    /// Type.
+    pub kind: NumberKind,
+    /// Setup and monthly price.
+    pub pricing: Pricing,
+}
+
+/// What to buy from the provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderPurchase {
+    /// By inventory id (API flow) …
+    pub inventory_id: Option<String>,
+    /// … or by number (dashboard flow).
+    pub e164: Option<E164>,
+    /// Country.
+    pub country: Country,
+    /// Type.
+    pub kind: NumberKind,
+    /// The provider must not buy twice for the same key.
+    pub idempotency_key: String,
+}
+
+/// A number the provider account owns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnedNumber {
+    /// The number.
+    pub e164: E164,
+    /// The provider's id for it.
+    pub sid: String,
+    /// Its country.
+    pub country: Country,
+    /// Its type.
+    pub kind: NumberKind,
+    /// What it can do.
+    #[serde(default)]
+    pub capabilities: Capabilities,
+    /// Its friendly name at the provider.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Its webhooks at the provider.
+    #[serde(default)]
+    pub webhooks: WebhookConfig,
+    /// What it costs.
+    #[serde(default)]
+    pub pricing: Option<Pricing>,
+}
+
+/// The telephony provider behind a connection. Every call receives the
+/// [`Connection`].
+pub trait Provider: MaybeSend + MaybeSync {
+    /// Search available inventory.
+    fn search_available(
+        &self,
+        connection: &Connection,
+        query: &AvailableQuery,
+    ) -> impl Future<Output = Result<Vec<AvailableNumber>>> + MaybeSend;
+    /// The price list of a country.
+    fn pricing(
+        &self,
+        connection: &Connection,
+        country: Country,
+    ) -> impl Future<Output = Result<Vec<PriceEntry>>> + MaybeSend;
+    /// Buy a number; idempotent on `idempotency_key`.
+    fn purchase(
+        &self,
+        connection: &Connection,
+        request: &ProviderPurchase,
+    ) -> impl Future<Output = Result<OwnedNumber>> + MaybeSend;
+    /// Every number the account owns.
+    fn list_owned(
+        &self,
+        connection: &Connection,
+    ) -> impl Future<Output = Result<Vec<OwnedNumber>>> + MaybeSend;
+    /// One owned number by its id.
+    fn fetch(
+        &self,
+        connection: &Connection,
+        sid: &str,
+    ) -> impl Future<Output = Result<Option<OwnedNumber>>> + MaybeSend;
+    /// Release a number back to the provider.
+    fn release(
+        &self,
+        connection: &Connection,
+        sid: &str,
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// Write a number's webhooks.
+    fn configure_webhooks(
+        &self,
+        connection: &Connection,
+        sid: &str,
+        webhooks: &WebhookConfig,
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+}
+
+/// The charge of a purchase: setup plus the first month of every number
+/// (seed: Vobiz "Debits balance for setup and monthly fees").
+pub fn purchase_charge(prices: &[Pricing]) -> Result<Option<Money>> {
+    let mut total: Option<Money> = None;
+    for p in prices {
+        let c = p.first_charge()?;
+        total = Some(match total {
+            None => c,
+            Some(t) => t.checked_add(c)?,
+        });
+    }
+    Ok(total)
+}
