@@ -63,6 +63,8 @@
 #![warn(missing_docs)]
 
 pub mod actor;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod cooloff;
 pub mod country;
 pub mod e164;

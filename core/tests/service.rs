@@ -576,7 +576,11 @@ fn two_services_on_one_store_exactly_one_update_wins() {
         v + 1 + wins,
         "every win bumped the version once"
     );
-    assert_eq!(updated_events(&store), baseline + 1 + wins, "one audit event per winning update");
+    assert_eq!(
+        updated_events(&store),
+        baseline + 1 + wins,
+        "one audit event per winning update"
+    );
 }
 
 // ---- fault injection ------------------------------------------------------
