@@ -1,11 +1,12 @@
 //! A conformance suite for [`NumberStore`] implementations (feature
 //! `conformance`). Hosts run it against their own store in a test:
 //!
-//! ```ignore
-//! #[tokio::test]
-//! async fn my_store_conforms() {
-//!     telnum::conformance::check_store(|| MyPgStore::new_for_test()).await.assert_ok();
-//! }
+//! ```
+//! // In a host's test, with its own store instead of MemoryStore (and its
+//! // own runtime, e.g. `#[tokio::test]` and `.await`):
+//! use telnum::memory::{block_on, MemoryStore};
+//! let report = block_on(telnum::conformance::check_store(MemoryStore::new));
+//! report.assert_ok();
 //! ```
 //!
 //! Each check gets a fresh store from `make`. It covers CRUD, version
