@@ -31,6 +31,45 @@
 //! # Ok::<(), Error>(())
 //! ```
 //!
+//! ## The service in a few lines
+//!
+//! ```
+//! use telnum::memory::{block_on, ManualClock, MemoryStore};
+//! use telnum::service::{Numbers, PurchaseRequest, ServiceConfig};
+//! use telnum::simulated::SimulatedProvider;
+//! use telnum::{Actor, Connection, ConnectionId, ConnectionStatus, Country, Role, TenantId, VendorSupport};
+//!
+//! let store = MemoryStore::new();
+//! store.add_connection(Connection {
+//!     id: ConnectionId::new("conn_1")?,
+//!     tenant: TenantId::new("acme")?,
+//!     name: None,
+//!     provider: "twilio".into(),
+//!     status: ConnectionStatus::Active,
+//!     supports: VendorSupport { search_purchase: true, ..VendorSupport::default() },
+//!     account: None,
+//!     auth: None,
+//! });
+//! let now = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+//! let svc = Numbers::new(store, SimulatedProvider::new(), ManualClock::new(now), ServiceConfig::default());
+//! let admin = Actor::new(TenantId::new("acme")?, Role::Admin);
+//! let bought = block_on(svc.purchase(&admin, &PurchaseRequest {
+//!     connection_id: Some(ConnectionId::new("conn_1")?),
+//!     idempotency_key: "order-1".into(),
+//!     country: Some(Country::new("US")?),
+//!     quantity: Some(2),
+//!     ..PurchaseRequest::default()
+//! }))?;
+//! assert_eq!(bought.numbers.len(), 2);
+//! let active = block_on(svc.activate(&admin, &bought.numbers[0].id))?;
+//! assert_eq!(active.status, telnum::NumberStatus::Active);
+//! # Ok::<(), telnum::Error>(())
+//! ```
+//!
+//! A tokio/axum/sqlx host implements [`ports::NumberStore`] and
+//! [`ports::Provider`] with `async fn`s and awaits the same calls; the
+//! futures are `Send`, so they can run in `tokio::spawn`.
+//!
 //! ## Modules
 //!
 //! - [`e164`]: the [`E164`] value, the full parser and the structural path.
@@ -46,6 +85,13 @@
 //! - [`screens`]: what the admin screens offer, and wizard validation.
 //! - [`webhook`]: webhook URL rules.
 //! - [`pool`]: campaign caller-ID pools: selection, rotation, geomatch, caps, health.
+//! - [`ports`]: the traits the host implements: [`ports::NumberStore`],
+//!   [`ports::Provider`], [`ports::Clock`].
+//! - [`service`]: [`service::Numbers`], every seed operation over the ports.
+//! - [`sync`]: the pure diff of provider inventory against records.
+//! - [`memory`] and [`simulated`]: the embedded in-memory store and
+//!   simulated provider (with fault injection), and `block_on`.
+//! - `conformance` (feature `conformance`): a test suite for a host's store.
 //! - [`events`]: audit events.
 //! - [`json`]: the JSON form of every pure operation (used by the bindings
 //!   and the conformance vectors).

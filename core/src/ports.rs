@@ -12,14 +12,30 @@
 //!
 //! ```
 //! use std::future::Future;
-//! use telnum::ports::{Clock, MaybeSend};
 //! use chrono::{DateTime, Utc};
+//! use telnum::ports::{Clock, MaybeSend, NumberStore};
+//! use telnum::{NumberId, Result};
 //!
-//! struct Fixed(DateTime<Utc>);
-//! impl Clock for Fixed {
-//!     fn now(&self) -> DateTime<Utc> { self.0 }
+//! // The clock is synchronous.
+//! struct SystemClock;
+//! impl Clock for SystemClock {
+//!     fn now(&self) -> DateTime<Utc> {
+//!         DateTime::<Utc>::from(std::time::SystemTime::now())
+//!     }
 //! }
+//!
+//! // Store methods return futures: an `async move` block (or an
+//! // `async fn` in the impl) awaiting the database.
+//! async fn next_id_from_db() -> Result<NumberId> {
+//!     NumberId::new("num_1")
+//! }
+//! fn next_id() -> impl Future<Output = Result<NumberId>> + MaybeSend {
+//!     async move { next_id_from_db().await }
+//! }
+//! # let _ = next_id();
 //! ```
+//!
+//! `core/examples/sqlite_store.rs` is a complete store on SQLite.
 //!
 //! The host's errors come back as [`Error::Store`] and [`Error::Provider`]
 //! (codes `store_error`, `provider_error`), or as any other telnum error
