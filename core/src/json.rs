@@ -19,11 +19,16 @@ use crate::country::Country;
 use crate::e164::{Format, E164};
 use crate::error::{Error, Result};
 use crate::ids::TenantId;
+use crate::ids::{ConnectionId, NumberId};
 use crate::lifecycle::{self, Command, Ctx, LifecyclePolicy};
+use crate::lifecycle::{Patch, SubAccount};
 use crate::pool::{CallOutcome, Callee, CallerIdPool, PickDelta, PoolSpec, Usage};
+use crate::ports::{AvailableQuery, Clock, ListQuery, NumberStore, OwnedNumber, Provider};
+use crate::record::WebhookConfig;
 use crate::record::{Connection, PhoneNumber};
 use crate::restrictions;
 use crate::screens::{self, ImportDraft, ManualDraft};
+use crate::service::{ImportRequest, Numbers, PurchaseRequest, ReleaseMode};
 
 /// Every operation [`call`] knows, in a stable order.
 pub const OPS: &[&str] = &[
@@ -43,6 +48,29 @@ pub const OPS: &[&str] = &[
     "pool_apply",
     "pool_record_outcome",
     "campaign_health",
+    "sync_diff",
+];
+
+/// Every operation [`call_service`] knows, in a stable order.
+pub const SERVICE_OPS: &[&str] = &[
+    "list",
+    "available",
+    "pricing",
+    "purchase",
+    "import_owned",
+    "owned",
+    "add_manual",
+    "get",
+    "update",
+    "activate",
+    "deactivate",
+    "sync",
+    "resync",
+    "configure_webhooks",
+    "release",
+    "assign_sub_account",
+    "unassign_sub_account",
+    "record_call",
 ];
 
 /// Deserialises an argument object, mapping serde errors to `invalid_input`.
@@ -76,6 +104,7 @@ pub fn call(op: &str, a: Value) -> Result<Value> {
         "pool_apply" => pool_apply(a),
         "pool_record_outcome" => pool_record_outcome(a),
         "campaign_health" => campaign_health(a),
+        "sync_diff" => sync_diff(a),
         _ => Err(Error::invalid_input(format!("unknown operation {op:?}"))),
     }
 }
@@ -404,4 +433,163 @@ struct HealthArgs {
 pub fn campaign_health(a: Value) -> Result<Value> {
     let a: HealthArgs = args(a)?;
     to_value(&load_pool(a.pool, a.usage)?.campaign_health(a.now))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SyncDiffArgs {
+    records: Vec<PhoneNumber>,
+    owned: Vec<OwnedNumber>,
+    now: DateTime<Utc>,
+    #[serde(default = "default_pending_timeout")]
+    pending_timeout_seconds: i64,
+}
+
+fn default_pending_timeout() -> i64 {
+    crate::sync::DEFAULT_PENDING_TIMEOUT_SECONDS
+}
+
+/// `{records, owned, now, pending_timeout_seconds?}` → [`crate::sync::SyncDiff`].
+pub fn sync_diff(a: Value) -> Result<Value> {
+    let a: SyncDiffArgs = args(a)?;
+    to_value(&crate::sync::diff(
+        &a.records,
+        &a.owned,
+        a.now,
+        a.pending_timeout_seconds,
+    ))
+}
+
+/// Arguments every service operation takes: the actor, plus its own.
+#[derive(Deserialize)]
+struct ServiceArgs {
+    actor: Actor,
+    #[serde(default)]
+    id: Option<NumberId>,
+    #[serde(default)]
+    connection_id: Option<ConnectionId>,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, Value>,
+}
+
+fn take<T: DeserializeOwned>(rest: &mut serde_json::Map<String, Value>, key: &str) -> Result<T> {
+    let v = rest.remove(key).unwrap_or(Value::Null);
+    serde_json::from_value(v).map_err(|e| Error::invalid_input(format!("{key}: {e}")))
+}
+
+fn need<T>(v: Option<T>, key: &str) -> Result<T> {
+    v.ok_or_else(|| Error::invalid_input(format!("{key} is required")))
+}
+
+/// Runs service operation `op` with argument object `a` (always with
+/// `actor`; `id` for operations on one number; `connection_id` for
+/// connection operations; see [`SERVICE_OPS`] and the README).
+pub async fn call_service<S: NumberStore, P: Provider, C: Clock>(
+    svc: &Numbers<S, P, C>,
+    op: &str,
+    a: Value,
+) -> Result<Value> {
+    if !a.is_object() {
+        return Err(Error::invalid_input("arguments must be a JSON object"));
+    }
+    let ServiceArgs {
+        actor,
+        id,
+        connection_id,
+        mut rest,
+    } = serde_json::from_value(a).map_err(|e| Error::invalid_input(e.to_string()))?;
+    // Refuse unknown arguments before doing anything.
+    let allowed: &[&str] = match op {
+        "list" | "available" => &["query"],
+        "pricing" => &["country"],
+        "purchase" | "import_owned" => &["request"],
+        "add_manual" => &["draft"],
+        "get" => &["reveal_secrets"],
+        "update" => &["patch", "expected_version"],
+        "configure_webhooks" => &["webhooks"],
+        "release" => &["mode"],
+        "assign_sub_account" => &["sub_account"],
+        "unassign_sub_account" => &["force"],
+        "record_call" => &["at"],
+        _ => &[],
+    };
+    if let Some(k) = rest.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(Error::invalid_input(format!(
+            "unknown argument {k:?} for {op}"
+        )));
+    }
+    let id = || need(id.clone(), "id");
+    let conn = || need(connection_id.clone(), "connection_id");
+    let out = match op {
+        "list" => {
+            let q: Option<ListQuery> = take(&mut rest, "query")?;
+            to_value(&svc.list(&actor, q.unwrap_or_default()).await?)
+        }
+        "available" => {
+            let q: Option<AvailableQuery> = take(&mut rest, "query")?;
+            to_value(
+                &svc.available(&actor, &conn()?, q.unwrap_or_default())
+                    .await?,
+            )
+        }
+        "pricing" => {
+            let c: Country = take(&mut rest, "country")?;
+            to_value(&svc.pricing(&actor, &conn()?, c).await?)
+        }
+        "purchase" => {
+            let r: PurchaseRequest = take(&mut rest, "request")?;
+            to_value(&svc.purchase(&actor, &r).await?)
+        }
+        "import_owned" => {
+            let r: ImportRequest = take(&mut rest, "request")?;
+            to_value(&svc.import_owned(&actor, &r).await?)
+        }
+        "owned" => to_value(&svc.owned(&actor, &conn()?).await?),
+        "add_manual" => {
+            let d: ManualDraft = take(&mut rest, "draft")?;
+            to_value(&svc.add_manual(&actor, &d).await?)
+        }
+        "get" => {
+            let reveal: Option<bool> = take(&mut rest, "reveal_secrets")?;
+            to_value(&svc.get(&actor, &id()?, reveal.unwrap_or(false)).await?)
+        }
+        "update" => {
+            let patch: Patch = take(&mut rest, "patch")?;
+            let v: Option<u64> = take(&mut rest, "expected_version")?;
+            to_value(&svc.update(&actor, &id()?, patch, v).await?)
+        }
+        "activate" => to_value(&svc.activate(&actor, &id()?).await?),
+        "deactivate" => to_value(&svc.deactivate(&actor, &id()?).await?),
+        "sync" => to_value(&svc.sync(&actor, &conn()?).await?),
+        "resync" => to_value(&svc.resync(&actor, &id()?).await?),
+        "configure_webhooks" => {
+            let w: WebhookConfig = take(&mut rest, "webhooks")?;
+            to_value(&svc.configure_webhooks(&actor, &id()?, w).await?)
+        }
+        "release" => {
+            let m: Option<ReleaseMode> = take(&mut rest, "mode")?;
+            to_value(&svc.release(&actor, &id()?, m.unwrap_or_default()).await?)
+        }
+        "assign_sub_account" => {
+            let sub: SubAccount = take(&mut rest, "sub_account")?;
+            to_value(&svc.assign_sub_account(&actor, &id()?, sub).await?)
+        }
+        "unassign_sub_account" => {
+            let force: Option<bool> = take(&mut rest, "force")?;
+            to_value(
+                &svc.unassign_sub_account(&actor, &id()?, force.unwrap_or(false))
+                    .await?,
+            )
+        }
+        "record_call" => {
+            let at: DateTime<Utc> = take(&mut rest, "at")?;
+            to_value(&svc.record_call(&actor, &id()?, at).await?)
+        }
+        _ => {
+            return Err(Error::invalid_input(format!(
+                "unknown service operation {op:?}"
+            )))
+        }
+    }?;
+    Ok(out)
 }

@@ -738,3 +738,54 @@ fn a_number_released_by_one_tenant_ages_before_another_takes_it() {
         NumberId::new(r.numbers[0].id.as_str()).unwrap()
     );
 }
+
+#[test]
+fn the_json_service_facade_runs_the_same_operations() {
+    use serde_json::json;
+    use telnum::json::call_service;
+    let svc = service();
+    let actor = json!({"tenant": "acme", "role": "admin"});
+    let bought = block_on(call_service(
+        &svc,
+        "purchase",
+        json!({"actor": actor, "request": {"connection_id": "conn_twilio", "idempotency_key": "j1", "country": "US", "quantity": 1}}),
+    ))
+    .unwrap();
+    let id = bought["numbers"][0]["id"].as_str().unwrap().to_string();
+    let active = block_on(call_service(
+        &svc,
+        "activate",
+        json!({"actor": actor, "id": id}),
+    ))
+    .unwrap();
+    assert_eq!(active["status"], "active");
+    let page = block_on(call_service(
+        &svc,
+        "list",
+        json!({"actor": actor, "query": {"status": "active"}}),
+    ))
+    .unwrap();
+    assert_eq!(page["total"], 1);
+    // Garbage is refused before anything happens.
+    for (op, args) in [
+        ("activate", json!({"actor": actor})),
+        ("activate", json!({"actor": actor, "id": id, "bogus": 1})),
+        (
+            "release",
+            json!({"actor": actor, "id": id, "mode": "sideways"}),
+        ),
+        ("list", json!([])),
+        ("fly", json!({"actor": actor})),
+        ("list", json!({"actor": {"tenant": "acme"}})),
+    ] {
+        let e = block_on(call_service(&svc, op, args)).unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{op}");
+    }
+    let still = block_on(svc.store().get(&NumberId::new(&id).unwrap()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.status, NumberStatus::Active);
+    let other = json!({"tenant": "globex", "role": "admin"});
+    let e = block_on(call_service(&svc, "get", json!({"actor": other, "id": id}))).unwrap_err();
+    assert_eq!(e.code(), "not_found");
+}
