@@ -166,4 +166,24 @@ fn main() {
         }
     );
     println!("ratio phonenumber / E164::parse = {:.1}", pn / parse);
+    record(
+        "e164",
+        &[("parse_ns", parse), ("structural_ns", structural_ns)],
+    );
+}
+
+/// Writes figures to target/telnum-bench/NAME.json for bindings-wasm/bench.mjs
+/// and the C bench to compare against.
+fn record(name: &str, figures: &[(&str, f64)]) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/telnum-bench");
+    let body: serde_json::Map<String, serde_json::Value> = figures
+        .iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+        .collect();
+    if std::fs::create_dir_all(dir).is_ok() {
+        let _ = std::fs::write(
+            format!("{dir}/{name}.json"),
+            serde_json::Value::Object(body).to_string(),
+        );
+    }
 }

@@ -1,0 +1,77 @@
+// Size and start-up of the WebAssembly package, measured:
+//   node bindings-wasm/bench.mjs
+// Prints .wasm bytes raw and gzipped (full and lite builds), time to
+// instantiate, time to the first parse, parses per second and picks per
+// second, with ratios against the native figures recorded by
+// `cargo bench -p telnum --bench e164` and `--bench pool` (if run).
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, '..');
+const require = createRequire(import.meta.url);
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const verdict = (ok) => (ok ? 'met' : 'MISSED');
+
+function size(dir, label, targetGz) {
+  const file = path.join(dir, 'node', 'telnum_wasm_bg.wasm');
+  if (!existsSync(file)) {
+    console.log(`${label}: not built (bindings-wasm/build-pkg.sh${label === 'lite' ? ' lite' : ''})`);
+    return;
+  }
+  const raw = readFileSync(file);
+  const gz = gzipSync(raw, { level: 9 }).length;
+  console.log(`${label}: .wasm ${raw.length} bytes raw (${kb(raw.length)}), ${gz} bytes gzipped (${kb(gz)}); target <= ${targetGz} KB gz: ${verdict(gz <= targetGz * 1000)}`);
+}
+
+size(path.join(here, 'pkg'), 'full', 450);
+size(path.join(here, 'pkg-lite'), 'lite', 80);
+
+const t0 = performance.now();
+const telnum = require(path.join(here, 'pkg'));
+const t1 = performance.now();
+telnum.parseE164('+1 415 555 2671');
+const t2 = performance.now();
+console.log(`instantiate: ${(t1 - t0).toFixed(1)} ms`);
+console.log(`first parse after instantiation: ${(t2 - t1).toFixed(1)} ms; target <= 300 ms: ${verdict(t2 - t1 <= 300)}`);
+
+const cases = readFileSync(path.join(root, 'tests', 'vectors', 'e164.jsonl'), 'utf8')
+  .split('\n').filter(Boolean).map((l) => JSON.parse(l));
+let parsed = 0;
+const p0 = performance.now();
+for (let round = 0; round < 3; round += 1) {
+  for (const c of cases) {
+    try { telnum.parseE164(c.input, c.region); parsed += 1; } catch { /* coded errors count too */ }
+  }
+}
+const parseNs = ((performance.now() - p0) * 1e6) / (cases.length * 3);
+console.log(`parses: ${(1e9 / parseNs).toFixed(0)}/s (${parseNs.toFixed(0)} ns each, ${cases.length} corpus inputs)`);
+
+const npas = ['212', '646', '718', '917', '201', '415', '303', '617', '305', '404'];
+const members = Array.from({ length: 1000 }, (_, i) => ({
+  number_id: `n${i}`, e164: `+1${npas[i % npas.length]}${2000000 + i}`, country: 'US',
+  weight: 1 + (i % 5), added_at: '2026-01-01T00:00:00Z',
+}));
+const pool = new telnum.CallerIdPool({ campaign_id: 'bench', tenant: 't', members, policy: { callee_mode: { mode: 'off' } } });
+const callees = Array.from({ length: 1000 }, (_, i) => ({ e164: `+1${npas[(i * 7) % npas.length]}555${String(i).padStart(4, '0')}` }));
+const now = '2026-06-01T12:00:00Z';
+for (const c of callees.slice(0, 100)) pool.pick(c, now);
+const k0 = performance.now();
+for (let round = 0; round < 5; round += 1) for (const c of callees) pool.pick(c, now);
+const pickNs = ((performance.now() - k0) * 1e6) / (callees.length * 5);
+console.log(`picks (1,000 members, geomatch on): ${(1e9 / pickNs).toFixed(0)}/s (${pickNs.toFixed(0)} ns each)`);
+
+const native = (name) => {
+  const f = path.join(root, 'target', 'telnum-bench', `${name}.json`);
+  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null;
+};
+const e = native('e164');
+const p = native('pool');
+if (e) console.log(`ratio parse WASM/native: ${(parseNs / e.parse_ns).toFixed(2)} (native ${e.parse_ns.toFixed(0)} ns)`);
+else console.log('ratio parse WASM/native: run `cargo bench -p telnum --bench e164` first');
+if (p) console.log(`ratio pick WASM/native: ${(pickNs / p.pick_ns_1000).toFixed(2)} (native ${p.pick_ns_1000.toFixed(0)} ns at 1,000 members)`);
+else console.log('ratio pick WASM/native: run `cargo bench -p telnum --bench pool` first');

@@ -1,0 +1,491 @@
+// TypeScript definitions of telnum (WebAssembly). Values have exactly the
+// serde form of the Rust types: snake_case fields, RFC 3339 times, money in
+// integer minor units.
+
+/** A canonical E.164 number, e.g. "+14155552671". */
+export type E164 = `+${string}`;
+/** ISO 3166-1 alpha-2, upper-case (plus AC, TA, XK), e.g. "US". */
+export type Country = string;
+/** ISO 4217, e.g. "USD". */
+export type Currency = string;
+/** An RFC 3339 time, e.g. "2026-05-01T09:00:00Z". */
+export type Rfc3339 = string;
+/** A calendar day, e.g. "2026-05-01". */
+export type Day = string;
+/** What a time argument accepts: RFC 3339, a Date, or ms since the epoch. */
+export type TimeInput = Rfc3339 | Date | number;
+
+export type ErrorCode =
+  | 'input_too_long' | 'empty_input' | 'invalid_characters' | 'extension_not_allowed'
+  | 'invalid_tel_uri' | 'region_required' | 'invalid_country_code' | 'too_short' | 'too_long'
+  | 'invalid_number' | 'invalid_e164' | 'invalid_country' | 'invalid_currency' | 'invalid_input'
+  | 'not_found' | 'forbidden' | 'invalid_transition' | 'version_conflict' | 'number_not_bound'
+  | 'not_supported' | 'read_only_field' | 'invalid_webhook_url' | 'validation_failed'
+  | 'confirmation_required' | 'country_not_allowed' | 'did_cool_off_in_effect' | 'number_aging'
+  | 'sub_account_mismatch' | 'already_exists' | 'not_assigned' | 'no_eligible_number'
+  | 'already_assigned' | 'idempotency_mismatch' | 'insufficient_balance' | 'provider_error'
+  | 'store_error';
+
+export interface FieldProblem { field: string; code: string; message: string }
+
+/** Every error telnum throws. Structured fields are camelCase properties. */
+export declare class TelnumError extends Error {
+  readonly name: 'TelnumError';
+  readonly code: ErrorCode;
+  /** Suggested HTTP status. */
+  readonly status: number;
+  readonly reason?: string;
+  readonly field?: string;
+  readonly problems?: FieldProblem[];
+  readonly confirmation?: string;
+  readonly country?: string;
+  readonly direction?: Direction;
+  readonly coolOffUntil?: Rfc3339;
+  readonly coolOffRemainingSeconds?: number;
+  readonly agingUntil?: Rfc3339;
+  readonly expected?: number;
+  readonly actual?: number;
+  readonly from?: NumberStatus;
+  readonly command?: CommandType;
+  readonly excluded?: Partial<Record<Exclusion, number>>;
+  readonly tiers?: Tier[];
+  readonly required?: Money;
+  readonly available?: Money;
+  readonly provider?: string;
+  readonly max?: number;
+  readonly character?: string;
+  readonly value?: string;
+  readonly what?: string;
+  readonly operation?: string;
+}
+
+// ---------------------------------------------------------------- values
+
+export type NumberKind =
+  | 'local' | 'mobile' | 'fixed_line_or_mobile' | 'toll_free' | 'premium_rate'
+  | 'shared_cost' | 'voip' | 'personal_number' | 'uan' | 'other';
+export type Format = 'e164' | 'international' | 'national' | 'rfc3966';
+export interface Capabilities { voice: boolean; sms: boolean; mms: boolean; fax: boolean }
+export interface Money { amount_minor: number; currency: Currency }
+export interface NumberInfo {
+  e164: E164;
+  country_calling_code: number;
+  national_number: string;
+  region: Country | null;
+  kind: NumberKind;
+}
+
+// ---------------------------------------------------------------- records
+
+export type NumberStatus = 'pending' | 'active' | 'inactive' | 'released';
+export type Source = 'purchased' | 'imported' | 'manual';
+export type Management = 'platform_managed' | 'byot';
+export type Role = 'superadmin' | 'admin' | 'member' | 'read_only';
+export type Direction = 'inbound' | 'outbound';
+export interface Actor { tenant: string; role: Role; user?: string | null }
+export interface ProviderRef { provider: string; sid: string | null }
+export interface WebhookConfig { voice_url: string | null; status_callback_url: string | null }
+export interface SipCredentials { username: string; /** "[redacted]" unless revealed */ password: string }
+export interface Pricing { setup: Money; monthly: Money }
+
+export interface PhoneNumber {
+  id: string;
+  tenant: string;
+  account: string | null;
+  sub_account: string | null;
+  e164: E164;
+  country: Country;
+  kind: NumberKind;
+  capabilities: Capabilities;
+  source: Source;
+  management: Management;
+  status: NumberStatus;
+  label: string | null;
+  connection_id: string | null;
+  provider: ProviderRef | null;
+  inbound_agent: string | null;
+  endpoint_id: string | null;
+  sip_uri: string | null;
+  sip_credentials: SipCredentials | null;
+  allow_inbound: boolean;
+  allow_outbound: boolean;
+  allowed_inbound_countries: Country[];
+  allowed_outbound_countries: Country[];
+  webhooks: WebhookConfig;
+  vendor_fields: Record<string, string>;
+  pricing: Pricing | null;
+  last_call_at: Rfc3339 | null;
+  created_at: Rfc3339;
+  updated_at: Rfc3339;
+  released_at: Rfc3339 | null;
+  last_synced_at: Rfc3339 | null;
+  missing_at_provider: boolean;
+  version: number;
+}
+/** What a record argument accepts: optional fields may be left out. */
+export type PhoneNumberInput = Partial<PhoneNumber> & {
+  id: string; tenant: string; e164: E164; country: Country; kind: NumberKind; source: Source;
+  management: Management; status: NumberStatus; created_at: Rfc3339; updated_at: Rfc3339;
+};
+
+export interface VendorField { name: string; label?: string | null; required?: boolean; max_len?: number | null }
+export interface VendorSupport {
+  search_purchase?: boolean;
+  import_owned?: boolean;
+  webhook_config?: boolean;
+  release?: boolean;
+  extra_phone_fields?: VendorField[];
+}
+export interface Connection {
+  id: string;
+  tenant: string;
+  name?: string | null;
+  provider: string;
+  status: 'active' | 'inactive';
+  supports?: VendorSupport;
+  account?: string | null;
+  auth?: string | null;
+}
+
+// ---------------------------------------------------------------- lifecycle
+
+export interface Patch {
+  label?: string | null;
+  inbound_agent?: string | null;
+  endpoint_id?: string | null;
+  sip_uri?: string | null;
+  allow_inbound?: boolean;
+  allow_outbound?: boolean;
+  allowed_inbound_countries?: Country[];
+  allowed_outbound_countries?: Country[];
+  connection_id?: string;
+  vendor_fields?: Record<string, string>;
+  capabilities?: Capabilities;
+}
+export interface SubAccount { id: string; master: string }
+export type Command =
+  | { type: 'complete_acquisition'; provider?: ProviderRef | null }
+  | { type: 'fail_acquisition'; reason: string }
+  | { type: 'activate' }
+  | { type: 'deactivate' }
+  | { type: 'update'; patch: Patch }
+  | { type: 'configure_webhooks'; webhooks: Partial<WebhookConfig> }
+  | { type: 'soft_release' }
+  | { type: 'hard_delete' }
+  | { type: 'mark_resynced'; capabilities?: Capabilities | null; webhooks?: WebhookConfig | null }
+  | { type: 'assign_to_sub_account'; sub_account: SubAccount }
+  | { type: 'unassign_from_sub_account'; force?: boolean }
+  | { type: 'mark_missing_at_provider' }
+  | { type: 'record_call'; at: Rfc3339 };
+export type CommandType = Command['type'];
+export interface LifecyclePolicy {
+  cool_off_seconds?: number;
+  aging_seconds?: number;
+  allow_internal_webhook_hosts?: boolean;
+}
+export type EventKind =
+  | 'created' | 'acquisition_completed' | 'acquisition_failed' | 'activated' | 'deactivated'
+  | 'updated' | 'webhooks_configured' | 'soft_released' | 'hard_deleted' | 'resynced'
+  | 'assigned_to_sub_account' | 'unassigned_from_sub_account' | 'cool_off_waived'
+  | 'call_recorded' | 'missing_at_provider' | 'drift_detected';
+export interface FieldChange { field: string; before: unknown; after: unknown }
+export interface AuditEvent {
+  kind: EventKind;
+  number_id: string;
+  e164: E164;
+  tenant: string;
+  actor: Actor;
+  at: Rfc3339;
+  changes: FieldChange[];
+  detail: Record<string, unknown>;
+}
+export type Effect =
+  | { type: 'release_at_provider'; provider: string | null; sid: string | null }
+  | { type: 'configure_webhooks_at_provider'; webhooks: WebhookConfig };
+export interface Outcome { record: PhoneNumber | null; events: AuditEvent[]; effects: Effect[] }
+
+// ---------------------------------------------------------------- screens
+
+export type Action = 'activate' | 'deactivate' | 'release' | 'resync' | 'configure_webhooks';
+export type Section =
+  | 'label' | 'inbound_agent' | 'allowed_inbound_countries' | 'allowed_outbound_countries'
+  | 'configuration' | 'provider_fields';
+export interface AllowedActions { actions: Action[]; editable_sections: Section[]; connection_read_only: boolean }
+export interface AddSources {
+  sources: { kind: 'purchase' | 'import_owned' | 'manual'; connection_ids: string[] }[];
+  hint: string | null;
+}
+export interface ManualDraft {
+  e164?: string | null;
+  connection_id?: string | null;
+  label?: string | null;
+  inbound_agent?: string | null;
+  allowed_inbound_countries?: string[];
+  allowed_outbound_countries?: string[];
+  vendor_fields?: Record<string, string>;
+}
+export interface ValidManualDraft {
+  e164: E164; country: Country; kind: NumberKind; connection_id: string; label: string | null;
+  inbound_agent: string | null; allowed_inbound_countries: Country[];
+  allowed_outbound_countries: Country[]; vendor_fields: Record<string, string>;
+}
+export interface ImportDraft {
+  numbers?: { e164?: string | null; label?: string | null }[];
+  connection_id?: string | null;
+  confirm_replace_webhooks?: boolean;
+}
+export interface ValidImport { numbers: { e164: E164; label: string | null }[]; connection_id: string }
+
+// ---------------------------------------------------------------- pools
+
+export type Tier =
+  | 'sticky' | 'same_npa' | 'prefix5' | 'prefix4' | 'prefix3' | 'prefix2' | 'same_state'
+  | 'same_time_zone' | 'same_country' | 'any_country' | 'any';
+export type Exclusion =
+  | 'number_inactive' | 'outbound_restricted' | 'paused' | 'resting' | 'removed' | 'spam_flagged'
+  | 'zero_weight' | 'over_cap' | 'over_warmup_cap' | 'callee_fatigue' | 'no_geo_match';
+export type MemberStatus =
+  | { state: 'active' }
+  | { state: 'paused'; reason: string; until?: Rfc3339 | null }
+  | { state: 'removed'; reason: string };
+export interface Member {
+  number_id: string;
+  e164: E164;
+  country: Country;
+  weight: number;
+  status?: MemberStatus;
+  added_at: Rfc3339;
+  warm_up?: boolean;
+  number_active?: boolean;
+  allow_outbound?: boolean;
+  allowed_outbound_countries?: Country[];
+}
+export type CalleeMode =
+  | { mode: 'rotate'; last_calls: number; within_seconds: number }
+  | { mode: 'sticky'; ttl_seconds: number }
+  | { mode: 'off' };
+export interface PoolPolicy {
+  rotation?: 'weighted' | 'least_used_today';
+  callee_mode?: CalleeMode;
+  geomatch?: boolean;
+  fallback?: 'next_tier' | 'reject';
+  allow_any_country?: boolean;
+  daily_cap?: number;
+  warmup_cap?: number;
+  warmup_seconds?: number;
+  rest_seconds?: number;
+  day_offset_seconds?: number;
+  health?: {
+    window?: number;
+    min_sample?: number;
+    min_fraction_of_median?: number;
+    min_answer_rate?: number | null;
+    pause_on_carrier_block?: boolean;
+  };
+}
+export interface PoolSpec { campaign_id: string; tenant: string; members?: Member[]; policy?: PoolPolicy }
+export interface MemberUsage {
+  day?: Day | null; calls_today?: number; picks?: number; start_pass?: number;
+  last_used_at?: Rfc3339 | null;
+  stats?: { attempts?: number; answered?: number; spam_flags?: number; carrier_blocks?: number; talk_seconds?: number; recent?: boolean[] };
+}
+export interface Usage { members: Record<string, MemberUsage> }
+export interface RecentUse { number_id: string; at: Rfc3339 }
+export interface StickyBinding { number_id: string; until: Rfc3339 }
+export interface Callee { e164: E164; country?: Country | null; recent?: RecentUse[]; sticky?: StickyBinding | null }
+export interface PickDelta {
+  number_id: string; day: Day; increment_calls_today: number; cap: number; increment_picks: number;
+  last_used_at: Rfc3339; callee: E164; callee_recent: RecentUse; sticky: StickyBinding | null;
+}
+export interface Pick { number_id: string; e164: E164; tier: Tier; delta: PickDelta }
+export interface CallOutcome {
+  number_id: string; answered: boolean; duration_seconds?: number; spam_flagged?: boolean;
+  carrier_blocked?: boolean; at: Rfc3339;
+}
+export interface PoolEvent {
+  kind: 'removed_spam_flagged' | 'paused_low_answer_rate' | 'paused_carrier_block';
+  campaign_id: string; number_id: string; e164: E164; at: Rfc3339; detail: Record<string, unknown>;
+}
+export interface OutcomeUpdate { outcome: CallOutcome; status: MemberStatus | null; events: PoolEvent[] }
+export interface HealthRow {
+  campaign_id: string; number_id: string; e164: E164; pool_status: 'active' | 'paused' | 'removed';
+  attempts: number; answered: number; answer_rate: number | null; weight: number;
+  calls_today: number; spam_flags: number;
+}
+
+// ---------------------------------------------------------------- service
+
+export interface ListQuery {
+  page?: number; per_page?: number; limit?: number; offset?: number; search?: string;
+  status?: NumberStatus; country?: Country; kind?: NumberKind; connection_id?: string;
+  inbound_agent?: string; source?: Source; account?: string; include_sub_accounts?: boolean;
+  sub_account?: string; tenant?: string;
+}
+export interface Page<T> { items: T[]; total: number; limit: number; offset: number }
+export interface AvailableQuery {
+  country?: Country; kind?: NumberKind; area_code?: string; contains?: string; limit?: number;
+  inventory_id?: string;
+}
+export interface AvailableNumber {
+  inventory_id: string; e164: E164; country: Country; kind: NumberKind;
+  capabilities: Capabilities; pricing: Pricing;
+}
+export interface PriceEntry { country: Country; kind: NumberKind; pricing: Pricing }
+export interface OwnedNumber {
+  e164: E164; sid: string; country: Country; kind: NumberKind; capabilities?: Capabilities;
+  label?: string | null; webhooks?: WebhookConfig; pricing?: Pricing | null;
+}
+export interface PurchaseRequest {
+  connection_id: string; idempotency_key: string; inventory_id?: string; e164?: string;
+  country?: Country; kind?: NumberKind; quantity?: number; endpoint_id?: string;
+  label?: string; inbound_agent?: string; balance?: Money;
+}
+export interface PurchaseResult { numbers: PhoneNumber[]; charge: Money | null }
+export interface ImportRequest extends ImportDraft { idempotency_key: string }
+export interface ImportResult { imported: PhoneNumber[]; already_imported: E164[] }
+export interface OwnedEntry { number: OwnedNumber; status: 'already_imported' | 'not_in_app'; number_id: string | null }
+export interface NumberDetails { number: PhoneNumber; connection: Connection | null; allowed_actions: AllowedActions }
+export interface DriftField { field: 'webhooks' | 'capabilities' | 'label'; record: unknown; provider: unknown }
+export interface Drift { number_id: string; e164: E164; fields: DriftField[] }
+export interface SyncDiff {
+  adopt: OwnedNumber[]; complete: [string, OwnedNumber][]; expire: string[]; missing: string[];
+  reappeared: [string, OwnedNumber][]; drift: Drift[];
+}
+export interface SyncReport {
+  adopted: string[]; completed: string[]; expired: string[]; missing: string[];
+  reappeared: string[]; drift: Drift[]; errors: ({ code: ErrorCode; message: string; while: string } & Record<string, unknown>)[];
+}
+export interface ServiceConfig {
+  policy?: LifecyclePolicy; default_webhooks?: WebhookConfig | null; pending_timeout_seconds?: number;
+}
+export interface IdempotencyRecord {
+  tenant: string; key: string; operation: string; request: string; response: unknown; created_at: Rfc3339;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** A host store. Throw `{ code: 'version_conflict', expected, actual }`
+ *  from update/delete on a stale version, `{ code: 'already_exists' }` from
+ *  insert on a duplicate; anything else thrown is a store_error. */
+export interface NumberStore {
+  nextId(): MaybePromise<string>;
+  get(id: string): MaybePromise<PhoneNumber | null>;
+  findByE164(e164: E164): MaybePromise<PhoneNumber[]>;
+  insert(record: PhoneNumber, events: AuditEvent[]): MaybePromise<void>;
+  update(record: PhoneNumber, expectedVersion: number, events: AuditEvent[]): MaybePromise<void>;
+  delete(id: string, expectedVersion: number, events: AuditEvent[]): MaybePromise<void>;
+  list(query: ListQuery): MaybePromise<Page<PhoneNumber>>;
+  listByConnection(connectionId: string): MaybePromise<PhoneNumber[]>;
+  appendEvents(events: AuditEvent[]): MaybePromise<void>;
+  getIdempotency(tenant: string, key: string): MaybePromise<IdempotencyRecord | null>;
+  putIdempotency(record: IdempotencyRecord): MaybePromise<void>;
+  putConnection(connection: Connection): MaybePromise<void>;
+  getConnection(id: string): MaybePromise<Connection | null>;
+  listConnections(tenant: string): MaybePromise<Connection[]>;
+}
+/** A host telephony provider; anything thrown is a provider_error. */
+export interface Provider {
+  searchAvailable(connection: Connection, query: AvailableQuery): MaybePromise<AvailableNumber[]>;
+  pricing(connection: Connection, country: Country): MaybePromise<PriceEntry[]>;
+  purchase(connection: Connection, request: {
+    inventory_id: string | null; e164: E164 | null; country: Country; kind: NumberKind; idempotency_key: string;
+  }): MaybePromise<OwnedNumber>;
+  listOwned(connection: Connection): MaybePromise<OwnedNumber[]>;
+  fetch(connection: Connection, sid: string): MaybePromise<OwnedNumber | null>;
+  release(connection: Connection, sid: string): MaybePromise<void>;
+  configureWebhooks(connection: Connection, sid: string, webhooks: WebhookConfig): MaybePromise<void>;
+}
+
+// ---------------------------------------------------------------- functions
+
+/** Parses what a person typed; `region` interprets national formats. */
+export function parseE164(input: string, region?: Country | null): NumberInfo;
+/** Formats a canonical number (default: international). */
+export function formatE164(e164: E164, format?: Format): string;
+/** Every error code, in table order. */
+export function errorCodes(): ErrorCode[];
+
+/** Applies a lifecycle command (pure). */
+export function applyCommand(args: {
+  record: PhoneNumberInput; command: Command; actor: Actor; now: Rfc3339;
+  connection?: Connection | null; policy?: LifecyclePolicy;
+}): Outcome;
+/** Throws country_not_allowed unless the number may receive a call from `country`. */
+export function checkInbound(args: { record: PhoneNumberInput; country: Country }): null;
+/** Throws country_not_allowed unless the number may call `country`. */
+export function checkOutbound(args: { record: PhoneNumberInput; country: Country }): null;
+export function allowedActions(args: { record: PhoneNumberInput; actor: Actor; connection?: Connection | null }): AllowedActions;
+export function addSources(args: { connections: Connection[]; actor: Actor }): AddSources;
+export function validateManualDraft(args: { draft: ManualDraft; connections: Connection[]; actor: Actor }): ValidManualDraft;
+export function validateImport(args: { draft: ImportDraft; connections: Connection[]; actor: Actor }): ValidImport;
+/** Throws did_cool_off_in_effect inside the cool-off window. */
+export function checkCoolOff(args: { last_call_at?: Rfc3339 | null; now: Rfc3339; cool_off_seconds?: number }): null;
+/** Throws number_aging while another tenant's release is aging. */
+export function checkAging(args: {
+  released_by: string; released_at: Rfc3339; acquirer: string; now: Rfc3339; aging_seconds?: number;
+}): null;
+/** Throws version_conflict unless the record is at `expected_version`. */
+export function checkVersion(args: { record: PhoneNumberInput; expected_version: number }): null;
+export function syncDiff(args: {
+  records: PhoneNumberInput[]; owned: OwnedNumber[]; now: Rfc3339; pending_timeout_seconds?: number;
+}): SyncDiff;
+/** Stateless pool pick: the pick and the usage after its delta. */
+export function poolPick(args: { pool: PoolSpec; usage?: Usage | null; callee: Callee; now: Rfc3339 }): { pick: Pick; usage: Usage };
+export function poolApply(args: { pool: PoolSpec; usage?: Usage | null; delta: PickDelta }): { usage: Usage };
+export function poolRecordOutcome(args: { pool: PoolSpec; usage?: Usage | null; outcome: CallOutcome }):
+  { update: OutcomeUpdate; pool: PoolSpec; usage: Usage };
+export function campaignHealth(args: { pool: PoolSpec; usage?: Usage | null; now: Rfc3339 }): HealthRow[];
+/** Any pure operation by its snake_case name (as the vector files name them). */
+export function callOperation(op: string, args: object): unknown;
+
+/** A campaign's caller-ID pool. */
+export class CallerIdPool {
+  constructor(spec: PoolSpec, usage?: Usage | null);
+  /** Which member should call `callee` now (pure: apply the delta). */
+  pick(callee: Callee, now: TimeInput): Pick;
+  /** Applies a pick's delta (this dialer's or another's). */
+  apply(delta: PickDelta): void;
+  /** Records a call's outcome, applies the health rules, returns the update. */
+  recordOutcome(outcome: CallOutcome): OutcomeUpdate;
+  campaignHealth(now: TimeInput): HealthRow[];
+  setCallsToday(numberId: string, day: Day, calls: number): void;
+  upsertMember(member: Member): void;
+  setMemberStatus(numberId: string, status: MemberStatus): void;
+  usage(): Usage;
+  spec(): PoolSpec;
+  free(): void;
+}
+
+/** The service. With no options: the in-memory store and simulated provider. */
+export class Numbers {
+  constructor(options?: { store?: NumberStore; provider?: Provider; clock?: { now(): TimeInput }; config?: ServiceConfig });
+  putConnection(connection: Connection): Promise<void>;
+  /** Simulated provider only: a number the account owns outside the app. */
+  simulateOwnedNumber(connectionId: string, owned: OwnedNumber): void;
+  /** Simulated provider only: provider-side drift. */
+  simulateDropNumber(connectionId: string, e164: E164): boolean;
+  list(actor: Actor, query?: ListQuery): Promise<Page<PhoneNumber>>;
+  available(actor: Actor, connectionId: string, query: AvailableQuery): Promise<AvailableNumber[]>;
+  pricing(actor: Actor, connectionId: string, country: Country): Promise<PriceEntry[]>;
+  purchase(actor: Actor, request: PurchaseRequest): Promise<PurchaseResult>;
+  importOwned(actor: Actor, request: ImportRequest): Promise<ImportResult>;
+  owned(actor: Actor, connectionId: string): Promise<OwnedEntry[]>;
+  addManual(actor: Actor, draft: ManualDraft): Promise<PhoneNumber>;
+  get(actor: Actor, id: string, revealSecrets?: boolean): Promise<NumberDetails>;
+  update(actor: Actor, id: string, patch: Patch, expectedVersion?: number): Promise<PhoneNumber>;
+  activate(actor: Actor, id: string): Promise<PhoneNumber>;
+  deactivate(actor: Actor, id: string): Promise<PhoneNumber>;
+  sync(actor: Actor, connectionId: string): Promise<SyncReport>;
+  resync(actor: Actor, id: string): Promise<PhoneNumber>;
+  configureWebhooks(actor: Actor, id: string, webhooks: Partial<WebhookConfig>): Promise<PhoneNumber>;
+  release(actor: Actor, id: string, mode?: 'hard' | 'soft'): Promise<PhoneNumber | null>;
+  assignSubAccount(actor: Actor, id: string, subAccount: SubAccount): Promise<PhoneNumber>;
+  unassignSubAccount(actor: Actor, id: string, force?: boolean): Promise<PhoneNumber>;
+  recordCall(actor: Actor, id: string, at: TimeInput): Promise<PhoneNumber>;
+  free(): void;
+}
+
+/** Browser build: loads the .wasm (call once before anything else). In
+ *  Node it is a no-op. */
+export default function init(input?: unknown): Promise<unknown>;
+export function initSync(module: unknown): unknown;

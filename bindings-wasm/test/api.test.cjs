@@ -1,0 +1,208 @@
+// One test per export of the package.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { telnum } = require('./helpers.cjs');
+
+const T0 = '2026-05-01T09:00:00Z';
+const admin = { tenant: 'acme', role: 'admin', user: 'ops' };
+const record = (over = {}) => ({
+  id: 'num_1', tenant: 'acme', account: 'MA_1', e164: '+14155550100', country: 'US', kind: 'local',
+  source: 'purchased', management: 'platform_managed', status: 'inactive', connection_id: 'c1',
+  provider: { provider: 'twilio', sid: 'PN1' }, created_at: T0, updated_at: T0, version: 1, ...over,
+});
+const connection = (over = {}) => ({
+  id: 'c1', tenant: 'acme', provider: 'twilio', status: 'active',
+  supports: { search_purchase: true, import_owned: true, webhook_config: true, release: true }, ...over,
+});
+const code = (fn) => {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof telnum.TelnumError, `not a TelnumError: ${e}`);
+    return e;
+  }
+  assert.fail('expected a TelnumError');
+};
+
+test('parseE164', () => {
+  assert.equal(telnum.parseE164('020 7183 8750', 'GB').e164, '+442071838750');
+  assert.equal(code(() => telnum.parseE164('12')).code, 'region_required');
+});
+
+test('formatE164', () => {
+  assert.equal(telnum.formatE164('+442071838750', 'national'), '020 7183 8750');
+  assert.equal(telnum.formatE164('+442071838750'), '+44 20 7183 8750');
+  assert.equal(code(() => telnum.formatE164('+44 20', 'e164')).code, 'invalid_e164');
+  assert.equal(code(() => telnum.formatE164('+442071838750', 'fancy')).code, 'invalid_input');
+});
+
+test('errorCodes', () => {
+  const codes = telnum.errorCodes();
+  assert.equal(new Set(codes).size, codes.length);
+  for (const c of ['did_cool_off_in_effect', 'no_eligible_number', 'version_conflict']) assert.ok(codes.includes(c));
+});
+
+test('applyCommand', () => {
+  const out = telnum.applyCommand({ record: record(), command: { type: 'activate' }, actor: admin, now: T0, connection: connection() });
+  assert.equal(out.record.status, 'active');
+  assert.equal(out.record.version, 2);
+  assert.equal(out.events[0].kind, 'activated');
+  const e = code(() => telnum.applyCommand({ record: record(), command: { type: 'activate' }, actor: admin, now: T0 }));
+  assert.equal(e.code, 'number_not_bound');
+  assert.equal(e.reason, 'no_connection');
+  assert.equal(e.status, 409);
+});
+
+test('checkInbound / checkOutbound', () => {
+  assert.equal(telnum.checkInbound({ record: record(), country: 'IN' }), null);
+  const e = code(() => telnum.checkOutbound({ record: record(), country: 'US' }));
+  assert.equal(e.code, 'country_not_allowed');
+  assert.equal(e.direction, 'outbound');
+  assert.equal(e.country, 'US');
+  assert.equal(telnum.checkOutbound({ record: record({ allow_outbound: true }), country: 'US' }), null);
+});
+
+test('allowedActions', () => {
+  const a = telnum.allowedActions({ record: record({ status: 'active' }), actor: admin, connection: connection() });
+  assert.deepEqual(a.actions, ['deactivate', 'release', 'resync', 'configure_webhooks']);
+  assert.equal(a.connection_read_only, true);
+  assert.equal(code(() => telnum.allowedActions({ record: record(), actor: { tenant: 'x', role: 'admin' } })).code, 'not_found');
+});
+
+test('addSources', () => {
+  const s = telnum.addSources({ connections: [connection()], actor: admin });
+  assert.deepEqual(s.sources.map((x) => x.kind), ['purchase', 'import_owned', 'manual']);
+  assert.deepEqual(telnum.addSources({ connections: [], actor: admin }).sources.map((x) => x.kind), ['manual']);
+});
+
+test('validateManualDraft', () => {
+  const e = code(() => telnum.validateManualDraft({ draft: {}, connections: [connection()], actor: admin }));
+  assert.equal(e.code, 'validation_failed');
+  assert.deepEqual(e.problems.map((p) => p.field), ['e164', 'connection_id']);
+  const ok = telnum.validateManualDraft({ draft: { e164: '+1 415 555 1212', connection_id: 'c1' }, connections: [connection()], actor: admin });
+  assert.equal(ok.e164, '+14155551212');
+});
+
+test('validateImport', () => {
+  const draft = { numbers: [{ e164: '+14155550100' }], connection_id: 'c1' };
+  const e = code(() => telnum.validateImport({ draft, connections: [connection()], actor: admin }));
+  assert.equal(e.code, 'confirmation_required');
+  assert.equal(e.confirmation, 'confirm_replace_webhooks');
+  const ok = telnum.validateImport({ draft: { ...draft, confirm_replace_webhooks: true }, connections: [connection()], actor: admin });
+  assert.equal(ok.numbers[0].e164, '+14155550100');
+});
+
+test('checkCoolOff', () => {
+  const e = code(() => telnum.checkCoolOff({ last_call_at: '2026-05-01T00:00:00Z', now: '2026-05-10T00:00:00Z' }));
+  assert.equal(e.code, 'did_cool_off_in_effect');
+  assert.equal(e.coolOffUntil, '2026-05-16T00:00:00Z');
+  assert.equal(e.coolOffRemainingSeconds, 6 * 86400);
+  assert.equal(telnum.checkCoolOff({ now: T0 }), null);
+});
+
+test('checkAging', () => {
+  const e = code(() => telnum.checkAging({ released_by: 'a', released_at: T0, acquirer: 'b', now: T0 }));
+  assert.equal(e.code, 'number_aging');
+  assert.equal(e.agingUntil, '2026-06-15T09:00:00Z');
+});
+
+test('checkVersion', () => {
+  const e = code(() => telnum.checkVersion({ record: record({ version: 3 }), expected_version: 2 }));
+  assert.deepEqual([e.code, e.expected, e.actual], ['version_conflict', 2, 3]);
+});
+
+test('syncDiff', () => {
+  const d = telnum.syncDiff({
+    records: [record({ status: 'active' })],
+    owned: [{ e164: '+14155550199', sid: 'PN9', country: 'US', kind: 'local' }],
+    now: T0,
+  });
+  assert.deepEqual(d.missing, ['num_1']);
+  assert.equal(d.adopt[0].e164, '+14155550199');
+});
+
+const pool = {
+  campaign_id: 'camp', tenant: 'acme',
+  members: [
+    { number_id: 'a', e164: '+12125550101', country: 'US', weight: 2, added_at: '2026-01-01T00:00:00Z' },
+    { number_id: 'b', e164: '+12125550102', country: 'US', weight: 1, added_at: '2026-01-01T00:00:00Z' },
+  ],
+  policy: { callee_mode: { mode: 'off' } },
+};
+
+test('poolPick / poolApply / poolRecordOutcome / campaignHealth', () => {
+  const first = telnum.poolPick({ pool, callee: { e164: '+12125559999' }, now: T0 });
+  assert.equal(first.pick.number_id, 'a');
+  assert.equal(first.pick.tier, 'same_npa');
+  const second = telnum.poolPick({ pool, usage: first.usage, callee: { e164: '+12125559999' }, now: T0 });
+  assert.equal(second.pick.number_id, 'b');
+  const applied = telnum.poolApply({ pool, usage: second.usage, delta: first.pick.delta });
+  assert.equal(applied.usage.members.a.calls_today, 2);
+  const rec = telnum.poolRecordOutcome({ pool, outcome: { number_id: 'b', answered: false, spam_flagged: true, at: T0 } });
+  assert.equal(rec.update.status.state, 'removed');
+  const rows = telnum.campaignHealth({ pool: rec.pool, usage: rec.usage, now: T0 });
+  assert.equal(rows[1].pool_status, 'removed');
+});
+
+test('callOperation', () => {
+  assert.equal(telnum.callOperation('parse_e164', { input: '+14155552671' }).region, 'US');
+  assert.equal(code(() => telnum.callOperation('nope', {})).code, 'invalid_input');
+});
+
+test('CallerIdPool', () => {
+  const p = new telnum.CallerIdPool(pool);
+  const seen = [];
+  for (let i = 0; i < 6; i += 1) {
+    const pk = p.pick({ e164: '+12125559999' }, new Date('2026-05-01T09:00:00Z'));
+    seen.push(pk.number_id);
+    p.apply(pk.delta);
+  }
+  assert.deepEqual(seen, ['a', 'b', 'a', 'a', 'b', 'a']);
+  assert.equal(p.usage().members.a.calls_today, 4);
+  const u = p.recordOutcome({ number_id: 'a', answered: true, duration_seconds: 30, at: T0 });
+  assert.equal(u.status, null);
+  assert.equal(p.campaignHealth(T0)[0].answer_rate, 1);
+  p.setMemberStatus('a', { state: 'paused', reason: 'manual' });
+  p.setCallsToday('b', '2026-05-01', 100);
+  const e = code(() => p.pick({ e164: '+12125559999' }, T0));
+  assert.equal(e.code, 'no_eligible_number');
+  assert.deepEqual(e.excluded, { paused: 1, over_cap: 1 });
+  p.upsertMember({ number_id: 'c', e164: '+12125550103', country: 'US', weight: 1, added_at: T0 });
+  assert.equal(p.pick({ e164: '+12125559999' }, T0).number_id, 'c');
+  assert.equal(p.spec().members.length, 3);
+  p.free();
+});
+
+test('Numbers with the embedded defaults', async () => {
+  const n = new telnum.Numbers();
+  await n.putConnection(connection());
+  const avail = await n.available(admin, 'c1', { country: 'US', limit: 2 });
+  assert.equal(avail.length, 2);
+  assert.equal((await n.pricing(admin, 'c1', 'US')).length, 3);
+  const bought = await n.purchase(admin, { connection_id: 'c1', idempotency_key: 'k', country: 'US', quantity: 2 });
+  assert.equal(bought.numbers.length, 2);
+  assert.equal(bought.charge.amount_minor, 430);
+  const id = bought.numbers[0].id;
+  assert.equal((await n.activate(admin, id)).status, 'active');
+  assert.equal((await n.deactivate(admin, id)).status, 'inactive');
+  assert.equal((await n.update(admin, id, { label: 'Front desk' }, 4)).label, 'Front desk');
+  assert.equal((await n.get(admin, id)).number.label, 'Front desk');
+  assert.equal((await n.list(admin, { per_page: 1, page: 2 })).items.length, 1);
+  assert.equal((await n.resync(admin, id)).missing_at_provider, false);
+  assert.equal((await n.configureWebhooks(admin, id, { voice_url: 'https://example.com/v' })).webhooks.voice_url, 'https://example.com/v');
+  await n.assignSubAccount(admin, id, { id: 'SA_1', master: 'MA_1' }).catch((e) => assert.equal(e.code, 'sub_account_mismatch'));
+  n.simulateOwnedNumber('c1', { e164: '+14155550177', sid: '', country: 'US', kind: 'local' });
+  const owned = await n.owned(admin, 'c1');
+  assert.equal(owned.filter((o) => o.status === 'not_in_app').length, 1);
+  const imp = await n.importOwned(admin, { numbers: [{ e164: '+14155550177' }], connection_id: 'c1', confirm_replace_webhooks: true, idempotency_key: 'i' });
+  assert.equal(imp.imported.length, 1);
+  const manual = await n.addManual(admin, { e164: '+14155550123', connection_id: 'c1' });
+  assert.equal(manual.management, 'byot');
+  assert.equal((await n.recordCall(admin, id, new Date('2026-01-01T00:00:00Z'))).last_call_at, '2026-01-01T00:00:00Z');
+  assert.ok(n.simulateDropNumber('c1', bought.numbers[1].e164));
+  const report = await n.sync(admin, 'c1');
+  assert.deepEqual(report.missing, [bought.numbers[1].id]);
+  assert.equal((await n.release(admin, id, 'soft')).status, 'released');
+  await assert.rejects(n.unassignSubAccount(admin, manual.id, false), (e) => e.code === 'not_assigned');
+  n.free();
+});

@@ -1,0 +1,97 @@
+// Every export fed garbage gets a coded TelnumError: never a panic, an
+// `unreachable` trap or another kind of exception.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { telnum } = require('./helpers.cjs');
+
+const cyclic = {};
+cyclic.self = cyclic;
+const HOSTILE = [
+  undefined, null, 42, -0, NaN, Infinity, true, '', 'x'.repeat(1 << 20), {}, [], [[[[{}]]]],
+  { record: 1, command: 'x' }, Symbol('s'), 10n, () => 1, cyclic, new Date('nope'),
+  { e164: '+1', region: 7 }, { pool: { members: 'all' } }, new Map(), Object.create(null),
+];
+
+function assertCoded(fn, label) {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof telnum.TelnumError, `${label}: threw ${e && e.constructor && e.constructor.name}: ${e}`);
+    assert.equal(typeof e.code, 'string', label);
+    assert.ok(telnum.errorCodes().includes(e.code), `${label}: unknown code ${e.code}`);
+    return;
+  }
+}
+
+const FUNCTIONS = [
+  'applyCommand', 'checkInbound', 'checkOutbound', 'allowedActions', 'addSources', 'validateManualDraft',
+  'validateImport', 'checkCoolOff', 'checkAging', 'checkVersion', 'syncDiff', 'poolPick', 'poolApply',
+  'poolRecordOutcome', 'campaignHealth',
+];
+
+test('pure functions', () => {
+  for (const name of FUNCTIONS) {
+    for (const [i, v] of HOSTILE.entries()) assertCoded(() => telnum[name](v), `${name}(#${i})`);
+  }
+  for (const [i, v] of HOSTILE.entries()) {
+    assertCoded(() => telnum.parseE164(v), `parseE164(#${i})`);
+    assertCoded(() => telnum.parseE164('+14155552671', v), `parseE164(_, #${i})`);
+    assertCoded(() => telnum.formatE164(v), `formatE164(#${i})`);
+    assertCoded(() => telnum.formatE164('+14155552671', v), `formatE164(_, #${i})`);
+    assertCoded(() => telnum.callOperation(v, {}), `callOperation(#${i})`);
+    assertCoded(() => telnum.callOperation('apply', v), `callOperation(apply, #${i})`);
+  }
+});
+
+test('CallerIdPool', () => {
+  for (const [i, v] of HOSTILE.entries()) assertCoded(() => new telnum.CallerIdPool(v), `new CallerIdPool(#${i})`);
+  const p = new telnum.CallerIdPool({ campaign_id: 'c', tenant: 't', members: [] });
+  for (const [i, v] of HOSTILE.entries()) {
+    assertCoded(() => p.pick(v, v), `pick(#${i})`);
+    assertCoded(() => p.pick({ e164: '+12125559999' }, v), `pick(callee, #${i})`);
+    assertCoded(() => p.apply(v), `apply(#${i})`);
+    assertCoded(() => p.recordOutcome(v), `recordOutcome(#${i})`);
+    assertCoded(() => p.campaignHealth(v), `campaignHealth(#${i})`);
+    assertCoded(() => p.setCallsToday(v, v, v), `setCallsToday(#${i})`);
+    assertCoded(() => p.upsertMember(v), `upsertMember(#${i})`);
+    assertCoded(() => p.setMemberStatus(v, v), `setMemberStatus(#${i})`);
+  }
+  // Still usable afterwards.
+  assert.deepEqual(p.usage(), { members: {} });
+});
+
+test('Numbers', async () => {
+  for (const [i, v] of HOSTILE.entries()) {
+    if (v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v))) continue;
+    assertCoded(() => new telnum.Numbers(v), `new Numbers(#${i})`);
+  }
+  const n = new telnum.Numbers();
+  const methods = [
+    'list', 'available', 'pricing', 'purchase', 'importOwned', 'owned', 'addManual', 'get', 'update',
+    'activate', 'deactivate', 'sync', 'resync', 'configureWebhooks', 'release', 'assignSubAccount',
+    'unassignSubAccount', 'recordCall', 'putConnection',
+  ];
+  for (const m of methods) {
+    for (const [i, v] of HOSTILE.entries()) {
+      await assert.rejects(
+        (async () => n[m](v, v, v, v))(),
+        (e) => e instanceof telnum.TelnumError && telnum.errorCodes().includes(e.code),
+        `${m}(#${i})`,
+      );
+    }
+  }
+  assertCoded(() => n.simulateOwnedNumber(1, 2), 'simulateOwnedNumber');
+  assertCoded(() => n.simulateDropNumber(null, {}), 'simulateDropNumber');
+});
+
+test('a JS store that throws or returns junk becomes store_error, not a crash', async () => {
+  const junk = new Proxy({}, { get: (_, k) => () => (k === 'getConnection' ? { junk: true } : Promise.reject(new Error('db down'))) });
+  const n = new telnum.Numbers({ store: junk });
+  await assert.rejects(n.activate({ tenant: 't', role: 'admin' }, 'x'), (e) => e.code === 'store_error' && /db down/.test(e.message));
+  await assert.rejects(
+    n.available({ tenant: 't', role: 'admin' }, 'c', { country: 'US' }),
+    (e) => e.code === 'store_error' && /unexpected shape/.test(e.message),
+  );
+  const noMethods = new telnum.Numbers({ store: {} });
+  await assert.rejects(noMethods.list({ tenant: 't', role: 'admin' }), (e) => e.code === 'store_error');
+});

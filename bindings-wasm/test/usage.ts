@@ -1,0 +1,67 @@
+// A typed usage example: `tsc --noEmit` checks it against telnum.d.ts.
+import init, {
+  CallerIdPool,
+  Numbers,
+  TelnumError,
+  applyCommand,
+  parseE164,
+  type Actor,
+  type ErrorCode,
+  type NumberInfo,
+  type Pick,
+  type PhoneNumber,
+  type Tier,
+} from 'telnum';
+
+export function normalise(input: string): NumberInfo | ErrorCode {
+  try {
+    return parseE164(input, 'US');
+  } catch (e) {
+    if (e instanceof TelnumError) return e.code;
+    throw e;
+  }
+}
+
+export async function lifecycle(): Promise<Tier> {
+  await init();
+  const admin: Actor = { tenant: 'acme', role: 'admin' };
+  const numbers = new Numbers();
+  await numbers.putConnection({ id: 'c1', tenant: 'acme', provider: 'twilio', status: 'active', supports: { search_purchase: true } });
+  const { numbers: bought, charge } = await numbers.purchase(admin, {
+    connection_id: 'c1',
+    idempotency_key: 'k',
+    country: 'US',
+    quantity: 1,
+  });
+  const cents: number | undefined = charge?.amount_minor;
+  void cents;
+  const active: PhoneNumber = await numbers.activate(admin, bought[0].id);
+  const outcome = applyCommand({ record: active, command: { type: 'deactivate' }, actor: admin, now: active.updated_at });
+  const status: 'pending' | 'active' | 'inactive' | 'released' | undefined = outcome.record?.status;
+  void status;
+  try {
+    await numbers.unassignSubAccount(admin, active.id);
+  } catch (e) {
+    if (e instanceof TelnumError && e.code === 'did_cool_off_in_effect') {
+      const left: number | undefined = e.coolOffRemainingSeconds;
+      void left;
+    }
+  }
+  const pool = new CallerIdPool({
+    campaign_id: 'spring',
+    tenant: 'acme',
+    members: [{ number_id: active.id, e164: active.e164, country: 'US', weight: 1, added_at: active.created_at }],
+    policy: { rotation: 'least_used_today', callee_mode: { mode: 'sticky', ttl_seconds: 691200 } },
+  });
+  const pick: Pick = pool.pick({ e164: '+12125550123' }, new Date());
+  pool.apply(pick.delta);
+  return pick.tier;
+}
+
+// The types are precise: these must not compile.
+// @ts-expect-error not an error code
+export const badCode: ErrorCode = 'no_such_code';
+// @ts-expect-error not a tier
+export const badTier: Tier = 'nearby';
+// @ts-expect-error roles are a closed set
+export const badActor: Actor = { tenant: 'acme', role: 'owner' };
