@@ -40,6 +40,90 @@ typedef enum TelnumStatus {
   TELNUM_STATUS_OTHER = 12,
 } TelnumStatus;
 
+// Geomatch tiers, best first. Values are fixed.
+typedef enum TelnumTier {
+  // The callee's sticky caller ID.
+  TELNUM_TIER_STICKY = 0,
+  // Same NANP area code.
+  TELNUM_TIER_SAME_NPA = 1,
+  // Same 5-digit national prefix.
+  TELNUM_TIER_PREFIX5 = 2,
+  // Same 4-digit national prefix.
+  TELNUM_TIER_PREFIX4 = 3,
+  // Same 3-digit national prefix.
+  TELNUM_TIER_PREFIX3 = 4,
+  // Same 2-digit national prefix.
+  TELNUM_TIER_PREFIX2 = 5,
+  // Same NANP state or province.
+  TELNUM_TIER_SAME_STATE = 6,
+  // Same NANP time zone.
+  TELNUM_TIER_SAME_TIME_ZONE = 7,
+  // Same country.
+  TELNUM_TIER_SAME_COUNTRY = 8,
+  // Any country.
+  TELNUM_TIER_ANY_COUNTRY = 9,
+  // Geomatch off.
+  TELNUM_TIER_ANY = 10,
+} TelnumTier;
+
+// Where a callback writes its JSON result (or, with an error status, its
+// error JSON `{"code","message",...}`). Owned by telnum; write it with
+// [`telnum_buffer_set`].
+typedef struct TelnumBuffer TelnumBuffer;
+
+// The service. Opaque; create with [`telnum_numbers_new_embedded`] or
+// [`telnum_numbers_new`], free with [`telnum_numbers_free`].
+typedef struct TelnumNumbers TelnumNumbers;
+
+// A campaign's caller-ID pool. Opaque; create with [`telnum_pool_new`],
+// free with [`telnum_pool_free`]. Not thread-safe: use one handle from
+// one thread at a time.
+typedef struct TelnumPool TelnumPool;
+
+// The result of [`telnum_pool_pick_e164`]: the caller ID to present and
+// the tier it matched. Plain data; nothing to free.
+typedef struct TelnumPickResult {
+  // The caller ID, NUL-terminated E.164 (`+` and up to 15 digits).
+  char e164[17];
+  // The geomatch tier (see [`TelnumTier`]).
+  enum TelnumTier tier;
+} TelnumPickResult;
+
+// A port callback: runs operation `op` (e.g. `"get"`, `"insert"`,
+// `"purchase"`) with `args_json`, a JSON array of its arguments, and writes
+// the JSON result to `out` with [`telnum_buffer_set`]. Returns
+// `TELNUM_STATUS_OK`, or an error status with the error JSON in `out`
+// (`{"code":"version_conflict","expected":1,"actual":2}` for a stale
+// store write; any other error becomes `store_error`/`provider_error`).
+// It must not call back into the same `TelnumNumbers`.
+typedef enum TelnumStatus (*TelnumPortFn)(void *userdata,
+                                          const char *op,
+                                          size_t op_len,
+                                          const char *args_json,
+                                          size_t args_len,
+                                          struct TelnumBuffer *out);
+
+// A host store (see the README's "C API conventions" for every `op`, its
+// arguments and its result).
+typedef struct TelnumStoreVtable {
+  // Passed back to every callback.
+  void *userdata;
+  // Runs one store operation.
+  TelnumPortFn call;
+  // Called once with `userdata` when the service is freed (may be NULL).
+  void (*finalize)(void *userdata);
+} TelnumStoreVtable;
+
+// A host telephony provider.
+typedef struct TelnumProviderVtable {
+  // Passed back to every callback.
+  void *userdata;
+  // Runs one provider operation.
+  TelnumPortFn call;
+  // Called once with `userdata` when the service is freed (may be NULL).
+  void (*finalize)(void *userdata);
+} TelnumProviderVtable;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -75,6 +159,282 @@ enum TelnumStatus telnum_e164_parse(const char *input,
                                     const char *region,
                                     size_t region_len,
                                     char **out_json);
+
+// Runs any pure operation by its snake_case name (`parse_e164`, `apply`,
+// `check_outbound`, `pool_pick`, … — the names the vector files use) with
+// a JSON object of arguments. On success writes the JSON result.
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_call(const char *op_name,
+                              size_t op_len,
+                              const char *args,
+                              size_t args_len,
+                              char **out_json);
+
+// Formats a canonical number: `{"e164","format"?}` (`e164`,
+// `international` (default), `national`, `rfc3966`) → a JSON string.
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_e164_format(const char *args, size_t args_len, char **out_json);
+
+// Applies a lifecycle command: `{"record","command","actor","now","connection"?,"policy"?}`
+// → `{"record","events","effects"}`.
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_lifecycle_apply(const char *args, size_t args_len, char **out_json);
+
+// `{"record","country"}` → `null`, or `country_not_allowed` (inbound).
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_check_inbound(const char *args, size_t args_len, char **out_json);
+
+// `{"record","country"}` → `null`, or `country_not_allowed` (outbound).
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_check_outbound(const char *args, size_t args_len, char **out_json);
+
+// `{"record","actor","connection"?}` → the detail page's actions.
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_allowed_actions(const char *args, size_t args_len, char **out_json);
+
+// `{"connections","actor"}` → the add-number wizard's sources.
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_add_sources(const char *args, size_t args_len, char **out_json);
+
+// `{"draft","connections","actor"}` → the validated manual draft, or
+// `validation_failed` with every problem.
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_validate_manual_draft(const char *args, size_t args_len, char **out_json);
+
+// `{"draft","connections","actor"}` → the validated import, or
+// `validation_failed` / `confirmation_required`.
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_validate_import(const char *args, size_t args_len, char **out_json);
+
+// `{"last_call_at"?,"now","cool_off_seconds"?}` → `null`, or
+// `did_cool_off_in_effect` with `cool_off_until`, `cool_off_remaining_seconds`.
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_check_cool_off(const char *args, size_t args_len, char **out_json);
+
+// `{"released_by","released_at","acquirer","now","aging_seconds"?}` →
+// `null`, or `number_aging`.
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_check_aging(const char *args, size_t args_len, char **out_json);
+
+// `{"record","expected_version"}` → `null`, or `version_conflict`.
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_check_version(const char *args, size_t args_len, char **out_json);
+
+// `{"records","owned","now","pending_timeout_seconds"?}` → the sync diff.
+//
+// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
+// the JSON result to `*out_json` (free with `telnum_string_free`).
+//
+// # Safety
+// Pointers must be NULL or valid for their lengths; `out_json` writable.
+enum TelnumStatus telnum_sync_diff(const char *args, size_t args_len, char **out_json);
+
+// Creates a pool from its JSON definition (`PoolSpec`) and an optional
+// usage snapshot (NULL for none). On success writes the handle to `*out`.
+//
+// # Safety
+// Pointers must be NULL (where allowed) or valid for their lengths.
+enum TelnumStatus telnum_pool_new(const char *spec,
+                                  size_t spec_len,
+                                  const char *usage,
+                                  size_t usage_len,
+                                  struct TelnumPool **out);
+
+// Frees a pool. NULL is ignored. Using the handle afterwards is undefined
+// behaviour.
+//
+// # Safety
+// `pool` must be NULL or a handle from [`telnum_pool_new`] not yet freed.
+void telnum_pool_free(struct TelnumPool *pool);
+
+// Picks the caller ID for a callee (`Callee` JSON) at `now` (RFC 3339).
+// Pure: apply the returned `delta` with [`telnum_pool_apply`] (after your
+// shared store accepted it). Writes the `Pick` JSON.
+//
+// # Safety
+// `pool` from [`telnum_pool_new`]; other pointers valid for their lengths.
+enum TelnumStatus telnum_pool_pick(struct TelnumPool *pool,
+                                   const char *callee,
+                                   size_t callee_len,
+                                   const char *now,
+                                   size_t now_len,
+                                   char **out_json);
+
+// Applies a pick's delta (`PickDelta` JSON, this dialer's or another's).
+//
+// # Safety
+// `pool` from [`telnum_pool_new`]; `delta` valid for `delta_len`.
+enum TelnumStatus telnum_pool_apply(struct TelnumPool *pool, const char *delta, size_t delta_len);
+
+// Records a call's outcome (`CallOutcome` JSON), applies the health rules
+// and writes the `OutcomeUpdate` JSON.
+//
+// # Safety
+// `pool` from [`telnum_pool_new`]; other pointers valid for their lengths.
+enum TelnumStatus telnum_pool_record_outcome(struct TelnumPool *pool,
+                                             const char *outcome,
+                                             size_t outcome_len,
+                                             char **out_json);
+
+// Writes the Campaign Health rows as of `now` (RFC 3339).
+//
+// # Safety
+// `pool` from [`telnum_pool_new`]; other pointers valid for their lengths.
+enum TelnumStatus telnum_pool_health(struct TelnumPool *pool,
+                                     const char *now,
+                                     size_t now_len,
+                                     char **out_json);
+
+// Writes the pool's usage snapshot (`Usage` JSON).
+//
+// # Safety
+// `pool` from [`telnum_pool_new`]; `out_json` writable.
+enum TelnumStatus telnum_pool_usage(struct TelnumPool *pool, char **out_json);
+
+// The hot path of a dialer: picks the caller ID for a callee given as a
+// canonical E.164 string (no history, no JSON) at `now_unix_ms`, and,
+// when `commit` is true, applies the pick's delta to this pool at once.
+// Use [`telnum_pool_pick`] when the callee has a history or a sticky
+// binding, or when the delta must go through a shared store first.
+//
+// # Safety
+// `pool` from [`telnum_pool_new`]; `callee_e164` valid for its length;
+// `out` writable.
+enum TelnumStatus telnum_pool_pick_e164(struct TelnumPool *pool,
+                                        const char *callee_e164,
+                                        size_t callee_len,
+                                        int64_t now_unix_ms,
+                                        bool commit,
+                                        struct TelnumPickResult *out);
+
+// Copies `len` bytes of UTF-8 JSON into a callback's result buffer.
+// Returns `TELNUM_STATUS_NULL_PARAMETER` for a NULL buffer or data.
+//
+// # Safety
+// `buffer` is the one telnum passed to the callback; `data` valid for `len`.
+enum TelnumStatus telnum_buffer_set(struct TelnumBuffer *buffer, const char *data, size_t len);
+
+// Creates a service on the embedded in-memory store and simulated
+// provider. `config` is an optional `ServiceConfig` JSON (NULL for the
+// defaults).
+//
+// # Safety
+// Pointers must be NULL (where allowed) or valid for their lengths.
+enum TelnumStatus telnum_numbers_new_embedded(const char *config_json,
+                                              size_t config_len,
+                                              struct TelnumNumbers **out);
+
+// Creates a service over a store and a provider written in C. Either
+// vtable may be NULL to use the embedded store / simulated provider. The
+// vtables are copied; their finalisers run in [`telnum_numbers_free`] (or
+// at once if creation fails).
+//
+// # Safety
+// Vtables must be NULL or valid, with callbacks safe to call from the
+// thread that uses the handle.
+enum TelnumStatus telnum_numbers_new(const struct TelnumStoreVtable *store,
+                                     const struct TelnumProviderVtable *provider,
+                                     const char *config_json,
+                                     size_t config_len,
+                                     struct TelnumNumbers **out);
+
+// Frees a service (running the vtables' finalisers). NULL is ignored.
+//
+// # Safety
+// `numbers` must be NULL or a handle not yet freed.
+void telnum_numbers_free(struct TelnumNumbers *numbers);
+
+// Runs a service operation (`list`, `available`, `pricing`, `purchase`,
+// `import_owned`, `owned`, `add_manual`, `get`, `update`, `activate`,
+// `deactivate`, `sync`, `resync`, `configure_webhooks`, `release`,
+// `assign_sub_account`, `unassign_sub_account`, `record_call`) with a JSON
+// object of arguments (always `actor`; `id` or `connection_id`; see
+// `telnum::json::call_service`). Blocks until done; writes the JSON result.
+//
+// # Safety
+// `numbers` from a constructor; other pointers valid for their lengths.
+enum TelnumStatus telnum_numbers_call(struct TelnumNumbers *numbers,
+                                      const char *op,
+                                      size_t op_len,
+                                      const char *args,
+                                      size_t args_len,
+                                      char **out_json);
+
+// Adds or replaces a telephony connection (`Connection` JSON) in the store.
+//
+// # Safety
+// `numbers` from a constructor; `connection` valid for its length.
+enum TelnumStatus telnum_numbers_put_connection(struct TelnumNumbers *numbers,
+                                                const char *connection,
+                                                size_t connection_len);
+
+// Simulated provider only: gives connection `connection_id` a number it
+// owns outside the app (`OwnedNumber` JSON), to try import and sync.
+//
+// # Safety
+// `numbers` from a constructor; other pointers valid for their lengths.
+enum TelnumStatus telnum_numbers_simulate_owned(struct TelnumNumbers *numbers,
+                                                const char *connection_id,
+                                                size_t connection_id_len,
+                                                const char *owned,
+                                                size_t owned_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -17,6 +17,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use telnum::{Country, Error, E164};
 
+mod ops;
+mod service;
+pub use ops::*;
+pub use service::*;
+
 /// The outcome of every telnum C function. Values are fixed and never
 /// reused; new ones are only ever added.
 #[repr(C)]
@@ -305,7 +310,7 @@ mod tests {
     }
 
     #[test]
-    fn status_values_are_fixed_and_unique() {
+    fn miri_status_values_are_fixed_and_unique() {
         let all = [
             (TelnumStatus::Ok, 0),
             (TelnumStatus::NullParameter, 1),
@@ -331,14 +336,14 @@ mod tests {
     }
 
     #[test]
-    fn boundary_turns_panics_into_a_status() {
+    fn miri_boundary_turns_panics_into_a_status() {
         let s = boundary(|| panic!("boom"));
         assert_eq!(s, TelnumStatus::Panic);
         assert_eq!(last_error()["code"], "panic");
     }
 
     #[test]
-    fn read_str_rejects_null_nul_and_bad_utf8() {
+    fn miri_read_str_rejects_null_nul_and_bad_utf8() {
         // SAFETY: valid pointers and lengths.
         unsafe {
             assert!(matches!(
@@ -355,6 +360,64 @@ mod tests {
             ));
             assert_eq!(read_str(b"ok".as_ptr().cast(), 2, "x").ok(), Some("ok"));
             assert_eq!(read_str(b"".as_ptr().cast(), 0, "x").ok(), Some(""));
+        }
+    }
+
+    #[test]
+    fn miri_pool_handle_and_buffers_round_trip() {
+        // No validation engine here: pools read numbers structurally.
+        let spec = r#"{"campaign_id":"c","tenant":"t","policy":{"callee_mode":{"mode":"off"}},"members":[
+            {"number_id":"a","e164":"+12125550101","country":"US","weight":1,"added_at":"2026-01-01T00:00:00Z"}]}"#;
+        let mut pool: *mut TelnumPool = std::ptr::null_mut();
+        // SAFETY: valid pointers and lengths.
+        unsafe {
+            assert_eq!(
+                telnum_pool_new(
+                    spec.as_ptr().cast(),
+                    spec.len(),
+                    std::ptr::null(),
+                    0,
+                    &mut pool
+                ),
+                TelnumStatus::Ok
+            );
+            let callee = r#"{"e164":"+12125559999"}"#;
+            let now = "2026-06-01T00:00:00Z";
+            let mut out: *mut c_char = std::ptr::null_mut();
+            assert_eq!(
+                telnum_pool_pick(
+                    pool,
+                    callee.as_ptr().cast(),
+                    callee.len(),
+                    now.as_ptr().cast(),
+                    now.len(),
+                    &mut out
+                ),
+                TelnumStatus::Ok
+            );
+            let pick: serde_json::Value =
+                serde_json::from_str(CStr::from_ptr(out).to_str().unwrap()).unwrap();
+            assert_eq!(pick["number_id"], "a");
+            telnum_string_free(out);
+            let delta = pick["delta"].to_string();
+            assert_eq!(
+                telnum_pool_apply(pool, delta.as_ptr().cast(), delta.len()),
+                TelnumStatus::Ok
+            );
+            assert_eq!(
+                telnum_pool_apply(pool, b"{".as_ptr().cast(), 1),
+                TelnumStatus::InvalidJson
+            );
+            telnum_pool_free(pool);
+            let mut buf = service::TelnumBuffer::empty();
+            assert_eq!(
+                telnum_buffer_set(&mut buf, b"[1]".as_ptr().cast(), 3),
+                TelnumStatus::Ok
+            );
+            assert_eq!(
+                telnum_buffer_set(&mut buf, std::ptr::null(), 3),
+                TelnumStatus::NullParameter
+            );
         }
     }
 

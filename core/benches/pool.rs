@@ -145,6 +145,10 @@ fn main() {
         println!("members {n:>7}: {ns:>8.1} ns/pick");
         figures.push(ns);
     }
+    // Callees without history, as the C bench's telnum_pool_pick_e164 sees them.
+    let plain: Vec<Callee> = callees.iter().map(|c| Callee::new(c.e164)).collect();
+    let plain_ns = ns_per_pick(&pools[1].1, &plain, 31);
+    println!("members    1000: {plain_ns:>8.1} ns/pick (callees without history)");
     let ratio = figures[2] / figures[1];
     println!(
         "pick at 1,000 members = {:.1} ns (target <= 250: {})",
@@ -159,8 +163,8 @@ fn main() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/telnum-bench");
     if std::fs::create_dir_all(dir).is_ok() {
         let body = format!(
-            "{{\"pick_ns_10\":{},\"pick_ns_1000\":{},\"pick_ns_100000\":{}}}",
-            figures[0], figures[1], figures[2]
+            "{{\"pick_ns_10\":{},\"pick_ns_1000\":{},\"pick_ns_100000\":{},\"pick_ns_1000_plain\":{}}}",
+            figures[0], figures[1], figures[2], plain_ns
         );
         let _ = std::fs::write(format!("{dir}/pool.json"), body);
     }

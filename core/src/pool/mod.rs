@@ -701,6 +701,12 @@ impl CallerIdPool {
         Ok(pool)
     }
 
+    /// The position of a member in the definition's `members` (a hash
+    /// probe).
+    pub fn member_index(&self, number_id: &NumberId) -> Option<usize> {
+        self.slots.get(number_id).map(|s| *s as usize)
+    }
+
     /// The definition.
     pub fn spec(&self) -> &PoolSpec {
         &self.spec
