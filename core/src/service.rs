@@ -210,6 +210,45 @@ fn fnv(parts: &[&str]) -> u64 {
     h
 }
 
+/// A record id derived from stable parts (tenant, idempotency key, index),
+/// so a retry finds the first attempt's records.
+fn derived_id(parts: &[&str]) -> Result<NumberId> {
+    NumberId::new(format!("num_{:016x}", fnv(parts)))
+}
+
+/// A platform-managed record of a number the connection's account owns
+/// (import and adoption by sync).
+fn owned_record(
+    id: NumberId,
+    conn: &Connection,
+    o: &OwnedNumber,
+    now: DateTime<Utc>,
+) -> PhoneNumber {
+    let mut r = PhoneNumber::new(
+        NewNumber {
+            id,
+            tenant: conn.tenant.clone(),
+            e164: o.e164,
+            country: o.country,
+            kind: o.kind,
+            source: Source::Imported,
+            connection_id: Some(conn.id.clone()),
+            status: NumberStatus::Inactive,
+        },
+        now,
+    );
+    r.account = conn.account.clone();
+    r.label = o.label.clone();
+    r.capabilities = o.capabilities;
+    r.webhooks = o.webhooks.clone();
+    r.pricing = o.pricing;
+    r.provider = Some(ProviderRef {
+        provider: conn.provider.clone(),
+        sid: Some(o.sid.clone()),
+    });
+    r
+}
+
 fn canonical<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
@@ -547,10 +586,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         let count = self.purchase_count(req)?;
         let mut slots: Vec<(NumberId, Option<PhoneNumber>)> = Vec::with_capacity(count);
         for i in 0..count {
-            let id = NumberId::new(format!(
-                "num_{:016x}",
-                fnv(&[tenant.as_str(), &req.idempotency_key, &i.to_string()])
-            ))?;
+            let id = derived_id(&[tenant.as_str(), &req.idempotency_key, &i.to_string()])?;
             let existing = self.store.get(&id).await?;
             slots.push((id, existing));
         }
@@ -816,10 +852,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             already_imported: Vec::new(),
         };
         for (i, item) in valid.numbers.iter().enumerate() {
-            let id = NumberId::new(format!(
-                "num_{:016x}",
-                fnv(&[conn.tenant.as_str(), &req.idempotency_key, &i.to_string()])
-            ))?;
+            let id = derived_id(&[conn.tenant.as_str(), &req.idempotency_key, &i.to_string()])?;
             if let Some(r) = self.store.get(&id).await? {
                 result.imported.push(r);
                 continue;
@@ -838,32 +871,11 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             if let Some(w) = &self.config.default_webhooks {
                 self.provider.configure_webhooks(&conn, &o.sid, w).await?;
             }
-            let mut r = PhoneNumber::new(
-                NewNumber {
-                    id,
-                    tenant: conn.tenant.clone(),
-                    e164: o.e164,
-                    country: o.country,
-                    kind: o.kind,
-                    source: Source::Imported,
-                    connection_id: Some(conn.id.clone()),
-                    status: NumberStatus::Inactive,
-                },
-                now,
-            );
-            r.account = conn.account.clone();
+            let mut r = owned_record(id, &conn, o, now);
             r.label = item.label.clone().or_else(|| o.label.clone());
-            r.capabilities = o.capabilities;
-            r.pricing = o.pricing;
-            r.webhooks = self
-                .config
-                .default_webhooks
-                .clone()
-                .unwrap_or_else(|| o.webhooks.clone());
-            r.provider = Some(ProviderRef {
-                provider: conn.provider.clone(),
-                sid: Some(o.sid.clone()),
-            });
+            if let Some(w) = &self.config.default_webhooks {
+                r.webhooks = w.clone();
+            }
             let ev = Self::created(&r, actor, now, "import_owned");
             self.store.insert(&r, &[ev]).await?;
             result.imported.push(r);
@@ -1227,33 +1239,9 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 what: format!("{} (record {})", o.e164, r.id),
             });
         }
-        let id = NumberId::new(format!(
-            "num_{:016x}",
-            fnv(&[conn.tenant.as_str(), "adopt", o.e164.as_str()])
-        ))?;
-        let mut r = PhoneNumber::new(
-            NewNumber {
-                id: id.clone(),
-                tenant: conn.tenant.clone(),
-                e164: o.e164,
-                country: o.country,
-                kind: o.kind,
-                source: Source::Imported,
-                connection_id: Some(conn.id.clone()),
-                status: NumberStatus::Inactive,
-            },
-            now,
-        );
-        r.account = conn.account.clone();
-        r.label = o.label.clone();
-        r.capabilities = o.capabilities;
-        r.webhooks = o.webhooks.clone();
-        r.pricing = o.pricing;
+        let id = derived_id(&[conn.tenant.as_str(), "adopt", o.e164.as_str()])?;
+        let mut r = owned_record(id.clone(), conn, o, now);
         r.last_synced_at = Some(now);
-        r.provider = Some(ProviderRef {
-            provider: conn.provider.clone(),
-            sid: Some(o.sid.clone()),
-        });
         let ev = Self::created(&r, actor, now, "adopted_by_sync");
         self.store.insert(&r, &[ev]).await?;
         Ok(id)
