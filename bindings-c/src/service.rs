@@ -13,8 +13,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use telnum::memory::{block_on, MemoryStore};
 use telnum::ports::{
-    AvailableNumber, AvailableQuery, Clock, IdempotencyRecord, ListQuery, MaybeSend, NumberStore,
-    OwnedNumber, Page, PriceEntry, Provider, ProviderPurchase,
+    host_error, AvailableNumber, AvailableQuery, Clock, IdempotencyRecord, ListQuery, MaybeSend,
+    NumberStore, OwnedNumber, Page, PortKind, PriceEntry, Provider, ProviderPurchase,
 };
 use telnum::service::{Numbers, ServiceConfig};
 use telnum::simulated::SimulatedProvider;
@@ -173,19 +173,16 @@ impl CPort {
                 Some(Ok(t)) => serde_json::from_str(&t).unwrap_or(Value::Null),
                 _ => Value::Null,
             };
-            let message = v["message"]
-                .as_str()
-                .map(String::from)
-                .unwrap_or_else(|| format!("{op} failed with status {}", status as i32));
-            return Err(match v["code"].as_str() {
-                Some("version_conflict") => Error::VersionConflict {
-                    expected: v["expected"].as_u64().unwrap_or(0),
-                    actual: v["actual"].as_u64().unwrap_or(0),
-                },
-                Some("not_found") => Error::NotFound,
-                Some("already_exists") => Error::AlreadyExists { what: message },
-                _ => self.fail(message),
-            });
+            let kind = if self.store {
+                PortKind::Store
+            } else {
+                PortKind::Provider
+            };
+            return Err(host_error(
+                kind,
+                &v,
+                &format!("{op} failed with status {}", status as i32),
+            ));
         }
         let text = match text {
             Some(t) => t?,

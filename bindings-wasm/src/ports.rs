@@ -16,8 +16,8 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use telnum::memory::MemoryStore;
 use telnum::ports::{
-    AvailableNumber, AvailableQuery, Clock, IdempotencyRecord, ListQuery, MaybeSend, NumberStore,
-    OwnedNumber, Page, PriceEntry, Provider, ProviderPurchase,
+    host_error, AvailableNumber, AvailableQuery, Clock, IdempotencyRecord, ListQuery, MaybeSend,
+    NumberStore, OwnedNumber, Page, PortKind, PriceEntry, Provider, ProviderPurchase,
 };
 use telnum::service::{Numbers as Service, ServiceConfig};
 use telnum::simulated::SimulatedProvider;
@@ -51,39 +51,27 @@ async fn js_call(
 /// telnum `code` (e.g. `version_conflict` with `expected`/`actual`) keeps
 /// its meaning; anything else is a store or provider error.
 fn port_error(e: JsValue, port: &str) -> Error {
-    let v: Value = to_json_js(&e)
+    let mut v: Value = to_json_js(&e)
         .ok()
         .flatten()
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or(Value::Null);
+    // An Error object's own properties (code, expected, …) survive JSON;
+    // its message does not.
     let message = js_sys::Reflect::get(&e, &JsValue::from_str("message"))
         .ok()
         .and_then(|m| m.as_string())
         .or_else(|| e.as_string())
         .unwrap_or_else(|| "the host port failed".into());
-    let code = js_sys::Reflect::get(&e, &JsValue::from_str("code"))
-        .ok()
-        .and_then(|c| c.as_string())
-        .or_else(|| v["code"].as_str().map(String::from));
-    let num = |k: &str| {
-        js_sys::Reflect::get(&e, &JsValue::from_str(k))
-            .ok()
-            .and_then(|x| x.as_f64())
-            .map(|x| x as u64)
-    };
-    match code.as_deref() {
-        Some("version_conflict") => Error::VersionConflict {
-            expected: num("expected").unwrap_or(0),
-            actual: num("actual").unwrap_or(0),
-        },
-        Some("not_found") => Error::NotFound,
-        Some("already_exists") => Error::AlreadyExists { what: message },
-        _ if port == "provider" => Error::Provider {
-            provider: "js".into(),
-            message,
-        },
-        _ => Error::Store { message },
+    if v.is_object() {
+        v["message"] = Value::from(message.clone());
     }
+    let kind = if port == "provider" {
+        PortKind::Provider
+    } else {
+        PortKind::Store
+    };
+    host_error(kind, &v, &message)
 }
 
 async fn call_js<T: DeserializeOwned>(

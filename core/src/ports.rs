@@ -474,3 +474,39 @@ pub fn purchase_charge(prices: &[Pricing]) -> Result<Option<Money>> {
     }
     Ok(total)
 }
+
+/// Which port reported an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortKind {
+    /// The host's [`NumberStore`].
+    Store,
+    /// The host's [`Provider`].
+    Provider,
+}
+
+/// Turns what a host port written in another language reported
+/// (`{"code","message",...}`) into a telnum error: `version_conflict` (with
+/// `expected`/`actual`), `not_found` and `already_exists` keep their
+/// meaning; anything else is `store_error` or `provider_error` with the
+/// message. The WASM and C bindings use it for JS and C ports.
+pub fn host_error(port: PortKind, reported: &Value, fallback_message: &str) -> Error {
+    let message = reported["message"]
+        .as_str()
+        .map(String::from)
+        .unwrap_or_else(|| fallback_message.to_string());
+    match reported["code"].as_str() {
+        Some("version_conflict") => Error::VersionConflict {
+            expected: reported["expected"].as_u64().unwrap_or(0),
+            actual: reported["actual"].as_u64().unwrap_or(0),
+        },
+        Some("not_found") => Error::NotFound,
+        Some("already_exists") => Error::AlreadyExists { what: message },
+        _ => match port {
+            PortKind::Store => Error::Store { message },
+            PortKind::Provider => Error::Provider {
+                provider: "host".into(),
+                message,
+            },
+        },
+    }
+}
