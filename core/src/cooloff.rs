@@ -40,7 +40,7 @@ pub fn cool_off_until(
     last_call_at: Option<DateTime<Utc>>,
     window_seconds: i64,
 ) -> Option<DateTime<Utc>> {
-    last_call_at.map(|t| t + Duration::seconds(window_seconds.max(0)))
+    last_call_at.map(|t| crate::time::add_seconds(t, window_seconds.max(0)))
 }
 
 /// Ok when a DID whose last call was at `last_call_at` may move back to the
@@ -79,7 +79,7 @@ pub fn check_aging(
     now: DateTime<Utc>,
     aging_seconds: i64,
 ) -> Result<()> {
-    let until = released_at + Duration::seconds(aging_seconds.max(0));
+    let until = crate::time::add_seconds(released_at, aging_seconds.max(0));
     if released_by != acquirer && now < until {
         return Err(Error::NumberAging { aging_until: until });
     }

@@ -133,6 +133,7 @@ pub mod service;
 pub mod simulated;
 pub mod sync;
 mod tables;
+mod time;
 pub mod webhook;
 
 /// The README's Rust examples, compiled and run as doc tests.

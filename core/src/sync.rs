@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -137,7 +137,7 @@ pub fn diff(
         match (r.status, at_provider) {
             (NumberStatus::Pending, Some(o)) => d.complete.push((r.id.clone(), o.clone())),
             (NumberStatus::Pending, None) => {
-                if now - r.created_at >= Duration::seconds(pending_timeout_seconds) {
+                if now - r.created_at >= crate::time::seconds(pending_timeout_seconds) {
                     d.expire.push(r.id.clone());
                 }
             }
@@ -178,7 +178,7 @@ mod tests {
     use crate::ids::TenantId;
     use crate::kind::{Capabilities, NumberKind};
     use crate::record::{NewNumber, ProviderRef, Source, WebhookConfig};
-    use chrono::TimeZone;
+    use chrono::{Duration, TimeZone};
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap()

@@ -61,7 +61,7 @@ mod geo;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -70,6 +70,7 @@ use crate::e164::E164;
 use crate::error::{Error, Result};
 use crate::ids::{CampaignId, NumberId, TenantId};
 use crate::record::{NumberStatus, PhoneNumber};
+use crate::time::{add_seconds, seconds};
 
 use geo::{callee_tiers, member_keys, GeoKey};
 pub use geo::{npa_info, NpaInfo, Tier};
@@ -234,7 +235,7 @@ impl PoolPolicy {
 
     /// The cap-day of `now`.
     pub fn day_of(&self, now: DateTime<Utc>) -> NaiveDate {
-        (now + Duration::seconds(self.day_offset_seconds)).date_naive()
+        crate::time::add_seconds(now, self.day_offset_seconds).date_naive()
     }
 }
 
@@ -856,7 +857,7 @@ impl CallerIdPool {
             return Some(Exclusion::OutboundRestricted);
         }
         let calls = self.calls_on(slot, day);
-        if m.warm_up && now < m.added_at + Duration::seconds(p.warmup_seconds) {
+        if m.warm_up && now < add_seconds(m.added_at, p.warmup_seconds) {
             if calls >= p.warmup_cap.min(p.daily_cap) {
                 return Some(Exclusion::OverWarmupCap);
             }
@@ -870,7 +871,7 @@ impl CallerIdPool {
         {
             let recent = callee.recent.iter().enumerate().any(|(i, r)| {
                 r.number_id == m.number_id
-                    && ((i as u32) < last_calls || now - r.at < Duration::seconds(within_seconds))
+                    && ((i as u32) < last_calls || now - r.at < seconds(within_seconds))
             });
             if recent {
                 return Some(Exclusion::CalleeFatigue);
@@ -882,7 +883,7 @@ impl CallerIdPool {
     fn cap_for(&self, slot: usize, now: DateTime<Utc>) -> u32 {
         let m = &self.spec.members[slot];
         let p = &self.spec.policy;
-        if m.warm_up && now < m.added_at + Duration::seconds(p.warmup_seconds) {
+        if m.warm_up && now < add_seconds(m.added_at, p.warmup_seconds) {
             p.warmup_cap.min(p.daily_cap)
         } else {
             p.daily_cap
@@ -901,7 +902,7 @@ impl CallerIdPool {
         let sticky = match self.spec.policy.callee_mode {
             CalleeMode::Sticky { ttl_seconds } => Some(StickyBinding {
                 number_id: m.number_id.clone(),
-                until: now + Duration::seconds(ttl_seconds),
+                until: add_seconds(now, ttl_seconds),
             }),
             _ => None,
         };
@@ -1161,7 +1162,7 @@ impl CallerIdPool {
         }
         let rest = MemberStatus::Paused {
             reason: String::new(),
-            until: Some(now + Duration::seconds(p.rest_seconds)),
+            until: Some(add_seconds(now, p.rest_seconds)),
         };
         let with_reason = |reason: &str| match &rest {
             MemberStatus::Paused { until, .. } => MemberStatus::Paused {

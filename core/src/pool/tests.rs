@@ -1,7 +1,7 @@
 //! Unit tests of the pool engine; each names the practice it covers.
 
 use super::*;
-use chrono::TimeZone;
+use chrono::{Duration, TimeZone};
 
 pub(crate) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, 1, 14, 0, 0).unwrap()
