@@ -26,22 +26,37 @@ pub(crate) fn typed<T: serde::de::DeserializeOwned>(v: Value, what: &str) -> Ffi
 }
 
 /// Runs a pure operation of the JSON facade and writes its result.
+///
+/// # Safety
+/// Pointers must be NULL or valid for their lengths.
+unsafe fn run_op(
+    name: &str,
+    args: *const c_char,
+    args_len: usize,
+    out_json: *mut *mut c_char,
+) -> FfiResult<()> {
+    if out_json.is_null() {
+        return Err(null("out_json"));
+    }
+    // SAFETY: caller contract.
+    let a = unsafe { read_json(args, args_len, "args") }?;
+    let v = telnum::json::call(name, a)?;
+    // SAFETY: checked above.
+    unsafe { write_out(out_json, v.to_string()) }
+}
+
+/// [`run_op`] inside the panic boundary.
+///
+/// # Safety
+/// As [`run_op`].
 unsafe fn op(
     name: &str,
     args: *const c_char,
     args_len: usize,
     out_json: *mut *mut c_char,
 ) -> TelnumStatus {
-    boundary(|| {
-        if out_json.is_null() {
-            return Err(null("out_json"));
-        }
-        // SAFETY: caller contract.
-        let a = unsafe { read_json(args, args_len, "args") }?;
-        let v = telnum::json::call(name, a)?;
-        // SAFETY: checked above.
-        unsafe { write_out(out_json, v.to_string()) }
-    })
+    // SAFETY: forwarded contract.
+    boundary(|| unsafe { run_op(name, args, args_len, out_json) })
 }
 
 /// Runs any pure operation by its snake_case name (`parse_e164`, `apply`,
@@ -59,16 +74,10 @@ pub unsafe extern "C" fn telnum_call(
     out_json: *mut *mut c_char,
 ) -> TelnumStatus {
     boundary(|| {
-        if out_json.is_null() {
-            return Err(null("out_json"));
-        }
         // SAFETY: caller contract.
         let name = unsafe { read_str(op_name, op_len, "op") }?;
-        // SAFETY: caller contract.
-        let a = unsafe { read_json(args, args_len, "args") }?;
-        let v = telnum::json::call(name, a)?;
-        // SAFETY: checked above.
-        unsafe { write_out(out_json, v.to_string()) }
+        // SAFETY: forwarded contract.
+        unsafe { run_op(name, args, args_len, out_json) }
     })
 }
 
