@@ -75,7 +75,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(6))]
 
     /// Over 100,000 picks with no caps binding, each member's share is its
-    /// weight share: exactly (to within one pick) for the weighted rotation.
+    /// weight share: exactly, to within one pick per member (stride
+    /// scheduling's bound when members tie), for the weighted rotation.
     #[test]
     fn weighted_rotation_shares_are_exact(weights in prop::collection::vec(0u32..20, 2..8)) {
         prop_assume!(weights.iter().any(|w| *w > 0));
@@ -84,7 +85,8 @@ proptest! {
         let total: u32 = weights.iter().sum();
         for (c, w) in counts.iter().zip(&weights) {
             let ideal = n as f64 * f64::from(*w) / f64::from(total);
-            prop_assert!((*c as f64 - ideal).abs() <= 1.0, "count {} vs ideal {} (weights {:?})", c, ideal, weights);
+            let bound = weights.len() as f64;
+            prop_assert!((*c as f64 - ideal).abs() <= bound, "count {} vs ideal {} (weights {:?})", c, ideal, weights);
         }
     }
 

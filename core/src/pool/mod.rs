@@ -21,8 +21,10 @@
 //!    skipped. With `fallback: reject`, only area-code tiers are tried.
 //! 3. Within a tier: weighted deterministic rotation (stride scheduling:
 //!    each member's share of picks equals its share of the weights, to
-//!    within one pick) or least-used-today (fewest calls today relative to
-//!    weight). Weight 0 is never picked.
+//!    within one pick per member of the tier, whatever the number of
+//!    picks) or least-used-today (fewest calls today relative to weight,
+//!    by `(calls + 1/2) / weight`, so each day's calls are shared out by
+//!    unbiased rounding). Weight 0 is never picked.
 //! 4. Eligible: number active, outbound allowed to the callee's country,
 //!    pool status active (a pause ends by itself at its `until`), under
 //!    today's cap (the warm-up cap while warming up), not the caller ID the
@@ -756,12 +758,19 @@ impl CallerIdPool {
             Rotation::Weighted => (pass, 0),
             Rotation::LeastUsedToday => {
                 let calls = self.day.map_or(0, |d| self.calls_on(slot, d));
-                (
-                    u64::from(calls).saturating_mul(Self::stride(m.weight)),
-                    pass,
-                )
+                (Self::least_used_key(calls, m.weight), pass)
             }
         })
+    }
+
+    /// Least-used order: the smallest `(calls + 1/2) / weight` first
+    /// (Sainte-Laguë), so that a day's calls are shared out by unbiased
+    /// rounding of the weights; with equal weights, the least used today.
+    fn least_used_key(calls: u32, weight: u32) -> u64 {
+        u64::from(calls)
+            .saturating_mul(2)
+            .saturating_add(1)
+            .saturating_mul(Self::stride(weight))
     }
 
     fn reindex(&mut self, slot: usize) {
@@ -973,7 +982,10 @@ impl CallerIdPool {
                         self.exclusion(*s, callee, callee_country, day, now)
                             .is_none()
                     })
-                    .min_by_key(|s| (self.usage_pass(*s), *s))
+                    .min_by_key(|s| {
+                        let w = self.spec.members[*s].weight;
+                        (Self::least_used_key(0, w), self.usage_pass(*s), *s)
+                    })
                 {
                     return Ok(self.make_pick(slot, *tier, callee, day, now));
                 }
