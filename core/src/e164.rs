@@ -111,6 +111,15 @@ pub(crate) fn calling_code_prefix(digits: &[u8]) -> Option<(&'static CallingCode
     None
 }
 
+/// Whether all eight bytes of `w` are ASCII digits: each byte's high
+/// nibble is 3 and adding 6 leaves it 3 (so the low nibble is at most 9;
+/// with high nibbles of 3 no byte carries into the next).
+fn all_ascii_digits(w: u64) -> bool {
+    const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    w & HIGH == THREES && w.wrapping_add(0x0606_0606_0606_0606) & HIGH == THREES
+}
+
 /// The calling-code row of a region.
 pub(crate) fn calling_code_of_region(region: Country) -> Option<&'static CallingCode> {
     let b = region.as_bytes();
@@ -152,21 +161,53 @@ impl E164 {
     /// # Ok::<(), telnum::Error>(())
     /// ```
     pub fn from_canonical(s: &str) -> Result<E164> {
-        let b = s.as_bytes();
+        Self::from_canonical_bytes(s.as_bytes())
+    }
+
+    /// [`E164::from_canonical`] over raw bytes, for callers that hold bytes
+    /// rather than a `str` (a C buffer, a network frame): anything but `+`
+    /// and ASCII digits is `invalid_e164`, so no UTF-8 check is needed
+    /// first.
+    ///
+    /// ```
+    /// use telnum::E164;
+    /// assert_eq!(E164::from_canonical_bytes(b"+14155552671")?.as_str(), "+14155552671");
+    /// assert!(E164::from_canonical_bytes(b"+1415\xff5552671").is_err());
+    /// # Ok::<(), telnum::Error>(())
+    /// ```
+    pub fn from_canonical_bytes(b: &[u8]) -> Result<E164> {
         let bad = |reason: &str| Error::InvalidE164 {
             reason: reason.to_string(),
         };
         if b.first() != Some(&b'+') {
             return Err(bad("must start with +"));
         }
-        let digits = &b[1..];
-        if digits.len() < 2 || digits.len() > MAX_DIGITS {
+        if b.len() < 3 || b.len() > 1 + MAX_DIGITS {
             return Err(bad("must have 2 to 15 digits after +"));
         }
-        if !digits.iter().all(u8::is_ascii_digit) {
+        let mut buf = [0u8; 1 + MAX_DIGITS + 1];
+        let digits_ok = if b.len() > 8 {
+            // Most numbers: two overlapping 8-byte words, the `+` out of
+            // the second one, checked eight digits at a time (the hot path
+            // of a C or JS caller).
+            let word = |at: usize| {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(&b[at..at + 8]);
+                u64::from_le_bytes(w)
+            };
+            let (lo, hi) = (word(0), word(b.len() - 8));
+            buf[..8].copy_from_slice(&lo.to_le_bytes());
+            buf[b.len() - 8..b.len()].copy_from_slice(&hi.to_le_bytes());
+            // `+` is byte 0 of `lo`: check it as a `0`.
+            all_ascii_digits((lo & !0xff) | u64::from(b'0')) && all_ascii_digits(hi)
+        } else {
+            buf[..b.len()].copy_from_slice(b);
+            b[1..].iter().all(u8::is_ascii_digit)
+        };
+        if !digits_ok {
             return Err(bad("only ASCII digits may follow +"));
         }
-        Self::from_digits(digits).map_err(|e| match e {
+        Self::from_buf(buf, b.len()).map_err(|e| match e {
             Error::InvalidCountryCode => bad("unknown country calling code"),
             _ => bad("impossible length for its country calling code"),
         })
@@ -175,23 +216,42 @@ impl E164 {
     /// Builds a number from ASCII digits (country code first), checking the
     /// calling code and the possible national lengths.
     pub(crate) fn from_digits(digits: &[u8]) -> Result<E164> {
-        if digits.first().is_none_or(|d| *d == b'0') {
-            return Err(Error::InvalidCountryCode);
-        }
-        let (cc, cc_len) = calling_code_prefix(digits).ok_or(Error::InvalidCountryCode)?;
-        let nsn = digits.len() - cc_len;
-        if nsn < usize::from(cc.min_nsn) {
-            return Err(Error::TooShort);
-        }
-        if nsn > usize::from(cc.max_nsn) || digits.len() > MAX_DIGITS {
-            return Err(Error::TooLong);
+        if digits.len() > MAX_DIGITS {
+            // The calling code is judged first, as for shorter input.
+            let known =
+                digits.first().is_some_and(|d| *d != b'0') && calling_code_prefix(digits).is_some();
+            return Err(if known {
+                Error::TooLong
+            } else {
+                Error::InvalidCountryCode
+            });
         }
         let mut buf = [0u8; 1 + MAX_DIGITS + 1];
         buf[0] = b'+';
         buf[1..=digits.len()].copy_from_slice(digits);
+        Self::from_buf(buf, digits.len() + 1)
+    }
+
+    /// Checks `buf[..len]`, `+` then at most [`MAX_DIGITS`] ASCII digits and
+    /// zeros after them, for a known calling code and a possible length.
+    fn from_buf(buf: [u8; 1 + MAX_DIGITS + 1], len: usize) -> Result<E164> {
+        let digits = &buf[1..len];
+        if digits.first().is_none_or(|d| *d == b'0') {
+            return Err(Error::InvalidCountryCode);
+        }
+        let Some((cc, cc_len)) = calling_code_prefix(digits) else {
+            return Err(Error::InvalidCountryCode);
+        };
+        let nsn = digits.len() - cc_len;
+        if nsn < usize::from(cc.min_nsn) {
+            return Err(Error::TooShort);
+        }
+        if nsn > usize::from(cc.max_nsn) {
+            return Err(Error::TooLong);
+        }
         Ok(E164 {
             buf,
-            len: (digits.len() + 1) as u8,
+            len: len as u8,
             cc_len: cc_len as u8,
         })
     }
@@ -200,6 +260,19 @@ impl E164 {
     pub fn as_str(&self) -> &str {
         // Only '+' and ASCII digits are ever stored.
         std::str::from_utf8(&self.buf[..usize::from(self.len)]).unwrap_or("+")
+    }
+
+    /// The canonical form as bytes (`+` and ASCII digits), without the
+    /// UTF-8 check [`E164::as_str`] makes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..usize::from(self.len)]
+    }
+
+    /// The canonical form in a fixed array: `+`, the digits, then zero
+    /// bytes (at least one, so it is also a NUL-terminated C string). For
+    /// fixed-size records such as the C binding's `TelnumPickResult`.
+    pub fn to_nul_padded(&self) -> [u8; 1 + MAX_DIGITS + 1] {
+        self.buf
     }
 
     /// The digits without `+`.

@@ -86,3 +86,106 @@ proptest! {
         }
     }
 }
+
+/// `+` then 1 to 17 bytes, mostly digits, with bytes next to the digits
+/// (`/`, `:`, `?`, `@`, NUL, 0xB0–0xB9, …) to test the word-at-a-time
+/// digit check at every position and length.
+fn canonical_ish() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop_oneof![
+        8 => b'0'..=b'9',
+        1 => prop::sample::select(vec![b'/', b':', b'?', b'@', b' ', b'+', 0, 0x7f, 0xb0, 0xb9, 0xff, 0x20, 0x3f]),
+    ];
+    (
+        prop::collection::vec(byte, 1..18),
+        prop::bool::weighted(0.95),
+    )
+        .prop_map(|(mut v, plus)| {
+            v.insert(0, if plus { b'+' } else { b'1' });
+            v
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(5000))]
+
+    /// The byte path agrees with the definition: `+`, 2 to 15 ASCII
+    /// digits, then the calling-code and length rules (checked against the
+    /// validation engine where it accepts the number).
+    #[test]
+    fn canonical_bytes_follow_the_definition(b in canonical_ish()) {
+        let r = E164::from_canonical_bytes(&b);
+        let digits = &b[1..];
+        let shaped = b[0] == b'+'
+            && (2..=15).contains(&digits.len())
+            && digits.iter().all(u8::is_ascii_digit);
+        match &r {
+            Ok(n) => {
+                prop_assert!(shaped);
+                prop_assert_eq!(n.as_bytes(), &b[..]);
+                prop_assert_eq!(n.as_str().as_bytes(), &b[..]);
+                let padded = n.to_nul_padded();
+                prop_assert_eq!(&padded[..b.len()], &b[..]);
+                prop_assert!(padded[b.len()..].iter().all(|z| *z == 0));
+                let cc = n.country_calling_code().to_string();
+                prop_assert!(digits.starts_with(cc.as_bytes()));
+                let rebuilt = format!("+{}{}", cc, n.national_number());
+                prop_assert_eq!(rebuilt.as_bytes(), &b[..]);
+            }
+            Err(Error::InvalidE164 { reason }) => {
+                let non_digit = reason == "only ASCII digits may follow +";
+                if b[0] == b'+' && (2..=15).contains(&digits.len()) {
+                    prop_assert_eq!(non_digit, !shaped, "{:?}: {}", b, reason);
+                }
+                if shaped {
+                    let s = std::str::from_utf8(&b).unwrap();
+                    // A number the engine calls valid as written has a known
+                    // calling code and a possible length. (The engine may
+                    // also read `+11…` as `+1…`; that is another number.)
+                    let valid_as_written = E164::parse(s, None).is_ok_and(|n| n.as_str() == s);
+                    prop_assert!(!valid_as_written, "{} rejected", s);
+                }
+            }
+            Err(e) => prop_assert!(false, "{:?}", e),
+        }
+        // The str entry point is the byte entry point.
+        if let Ok(s) = std::str::from_utf8(&b) {
+            prop_assert_eq!(E164::from_canonical(s), r);
+        }
+    }
+}
+
+#[test]
+fn canonical_bytes_name_the_first_problem() {
+    let reason = |b: &[u8]| match E164::from_canonical_bytes(b) {
+        Err(Error::InvalidE164 { reason }) => reason,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(reason(b"14155552671"), "must start with +");
+    assert_eq!(reason(b"+1"), "must have 2 to 15 digits after +");
+    assert_eq!(
+        reason(b"+1415555267100000"),
+        "must have 2 to 15 digits after +"
+    );
+    // A non-digit in the first word, in the last word, and in a short number.
+    assert_eq!(reason(b"+1415:552671"), "only ASCII digits may follow +");
+    assert_eq!(
+        reason(b"+141555526\x0071"),
+        "only ASCII digits may follow +"
+    );
+    assert_eq!(reason(b"+44 207"), "only ASCII digits may follow +");
+    assert_eq!(reason(b"+0123456789"), "unknown country calling code");
+    assert_eq!(
+        reason(b"+4420"),
+        "impossible length for its country calling code"
+    );
+    let n = E164::from_canonical_bytes(b"+442071838750").unwrap();
+    assert_eq!(
+        (n.country_calling_code(), n.national_number()),
+        (44, "2071838750")
+    );
+    // The shortest numbers take the byte-at-a-time path.
+    assert_eq!(
+        E164::from_canonical_bytes(b"+2901234").map(|n| n.country_calling_code()),
+        Ok(290)
+    );
+}

@@ -1045,7 +1045,10 @@ impl CallerIdPool {
     /// Applies a pick's delta (this dialer's or another's). Deltas commute.
     /// `not_found` when the member is not in the pool.
     pub fn apply(&mut self, delta: &PickDelta) -> Result<()> {
-        let slot = *self.slots.get(&delta.number_id).ok_or(Error::NotFound)? as usize;
+        let Some(&slot) = self.slots.get(&delta.number_id) else {
+            return Err(Error::NotFound);
+        };
+        let slot = slot as usize;
         if self.day.is_none_or(|d| d < delta.day) {
             self.roll_day(delta.day);
         }
@@ -1083,7 +1086,10 @@ impl CallerIdPool {
         day: NaiveDate,
         calls: u32,
     ) -> Result<()> {
-        let slot = *self.slots.get(number_id).ok_or(Error::NotFound)? as usize;
+        let Some(&slot) = self.slots.get(number_id) else {
+            return Err(Error::NotFound);
+        };
+        let slot = slot as usize;
         if self.day.is_none_or(|d| d < day) {
             self.roll_day(day);
         }
@@ -1131,7 +1137,10 @@ impl CallerIdPool {
 
     /// Sets a member's pool status (pause, resume, remove).
     pub fn set_member_status(&mut self, number_id: &NumberId, status: MemberStatus) -> Result<()> {
-        let slot = *self.slots.get(number_id).ok_or(Error::NotFound)? as usize;
+        let Some(&slot) = self.slots.get(number_id) else {
+            return Err(Error::NotFound);
+        };
+        let slot = slot as usize;
         self.spec.members[slot].status = status;
         self.reindex(slot);
         Ok(())
@@ -1143,7 +1152,10 @@ impl CallerIdPool {
     /// minimum sample), rests it for `rest_seconds`, after which it resumes
     /// by itself. Pure: apply with [`CallerIdPool::apply_outcome`].
     pub fn record_outcome(&self, outcome: &CallOutcome) -> Result<OutcomeUpdate> {
-        let slot = *self.slots.get(&outcome.number_id).ok_or(Error::NotFound)? as usize;
+        let Some(&slot) = self.slots.get(&outcome.number_id) else {
+            return Err(Error::NotFound);
+        };
+        let slot = slot as usize;
         let m = &self.spec.members[slot];
         let p = &self.spec.policy;
         let now = outcome.at;
@@ -1233,7 +1245,10 @@ impl CallerIdPool {
     /// Applies an [`OutcomeUpdate`]: counters, then the status change.
     pub fn apply_outcome(&mut self, update: &OutcomeUpdate) -> Result<()> {
         let o = &update.outcome;
-        let slot = *self.slots.get(&o.number_id).ok_or(Error::NotFound)? as usize;
+        let Some(&slot) = self.slots.get(&o.number_id) else {
+            return Err(Error::NotFound);
+        };
+        let slot = slot as usize;
         let window = self.spec.policy.health.window as usize;
         let s = &mut self.usage[slot].stats;
         s.attempts += 1;
