@@ -11,14 +11,18 @@
 //! - every body runs inside one panic boundary; a panic becomes
 //!   `TELNUM_STATUS_PANIC`, never an unwind into C.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use telnum::{Country, Error, E164};
 
+#[cfg(feature = "bench-hooks")]
+mod bench_hooks;
 mod ops;
 mod service;
+#[cfg(feature = "bench-hooks")]
+pub use bench_hooks::*;
 pub use ops::*;
 pub use service::*;
 
@@ -85,10 +89,22 @@ pub(crate) type FfiResult<T> = Result<T, Failure>;
 
 thread_local! {
     static LAST_ERROR: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Whether `LAST_ERROR` holds an error: a success checks this flag
+    /// rather than borrowing the cell.
+    static HAS_ERROR: Cell<bool> = const { Cell::new(false) };
 }
 
 fn set_last_error(json: Option<String>) {
+    HAS_ERROR.with(|h| h.set(json.is_some()));
     LAST_ERROR.with(|e| *e.borrow_mut() = json);
+}
+
+/// Clears the last error after a success, touching the cell only when
+/// there is one (on a hot path there is usually nothing to clear).
+fn clear_last_error() {
+    if HAS_ERROR.with(Cell::get) {
+        set_last_error(None);
+    }
 }
 
 fn boundary_json(status: TelnumStatus, message: &str) -> String {
@@ -109,7 +125,7 @@ fn boundary_json(status: TelnumStatus, message: &str) -> String {
 pub(crate) fn boundary(f: impl FnOnce() -> FfiResult<()>) -> TelnumStatus {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(())) => {
-            set_last_error(None);
+            clear_last_error();
             TelnumStatus::Ok
         }
         Ok(Err(Failure::Core(e))) => {
@@ -430,5 +446,19 @@ mod tests {
         assert_eq!(s, TelnumStatus::InvalidInput);
         assert_eq!(out, std::ptr::dangling_mut::<c_char>());
         assert_eq!(last_error()["code"], "region_required");
+    }
+
+    /// The committed header must match what cbindgen makes from the source
+    /// (build.rs writes it to OUT_DIR on every build).
+    #[test]
+    fn committed_header_is_up_to_date() {
+        let fresh = include_str!(concat!(env!("OUT_DIR"), "/telnum.h"));
+        let committed = include_str!("../include/telnum.h");
+        assert!(
+            fresh == committed,
+            "bindings-c/include/telnum.h is stale; regenerate it with:\n  \
+             cbindgen --config bindings-c/cbindgen.toml --crate telnum-c \
+             --output bindings-c/include/telnum.h bindings-c"
+        );
     }
 }
