@@ -443,6 +443,12 @@ export class CallerIdPool {
   constructor(spec: PoolSpec, usage?: Usage | null);
   /** Which member should call `callee` now (pure: apply the delta). */
   pick(callee: Callee, now: TimeInput): Pick;
+  /**
+   * A dialer's hot path: the caller ID and tier for a callee in canonical
+   * E.164 with no history, without the delta; `commit` applies the delta to
+   * this pool at once (default false). Same answer as `pick`.
+   */
+  pickE164(callee: E164, now: TimeInput, commit?: boolean): { e164: E164; tier: Tier };
   /** Applies a pick's delta (this dialer's or another's). */
   apply(delta: PickDelta): void;
   /** Records a call's outcome, applies the health rules, returns the update. */

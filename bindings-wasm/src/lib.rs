@@ -268,6 +268,49 @@ impl JsPool {
         to_js(&pick)
     }
 
+    /// The hot path of a dialer: the caller ID and tier for a callee given
+    /// as canonical E.164 (no history) at `now`, with no JSON either way;
+    /// `commit` applies the pick's delta to this pool at once. Use `pick`
+    /// when the callee has a history or a sticky binding, or when the delta
+    /// must go through a shared store first.
+    #[wasm_bindgen(js_name = pickE164)]
+    pub fn pick_e164(
+        &self,
+        callee: JsValue,
+        now: JsValue,
+        commit: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let callee = callee
+            .as_string()
+            .ok_or_else(|| invalid("callee must be an E.164 string"))?;
+        let callee = telnum::E164::from_canonical(&callee).map_err(|e| js_error(&e))?;
+        let commit = match commit.as_bool() {
+            Some(c) => c,
+            None if commit.is_undefined() || commit.is_null() => false,
+            None => return Err(invalid("commit must be a boolean")),
+        };
+        let now = arg_time(&now, "now")?;
+        let (e164, tier) = self.with(|p| {
+            let picked = p.pick(&Callee::new(callee), now)?;
+            if commit {
+                p.apply(&picked.delta)?;
+            }
+            Ok((picked.e164, picked.tier))
+        })?;
+        let out = js_sys::Object::new();
+        js_sys::Reflect::set(
+            &out,
+            &JsValue::from_str("e164"),
+            &JsValue::from_str(e164.as_str()),
+        )?;
+        js_sys::Reflect::set(
+            &out,
+            &JsValue::from_str("tier"),
+            &JsValue::from_str(tier.as_str()),
+        )?;
+        Ok(out.into())
+    }
+
     /// Applies a pick's delta (this dialer's or another's).
     pub fn apply(&self, delta: JsValue) -> Result<(), JsValue> {
         let d: PickDelta = arg(&delta, "delta")?;

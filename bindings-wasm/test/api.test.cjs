@@ -144,6 +144,40 @@ test('poolPick / poolApply / poolRecordOutcome / campaignHealth', () => {
   assert.equal(rows[1].pool_status, 'removed');
 });
 
+test('CallerIdPool.pickE164 answers what pick answers', () => {
+  const members = ['+12125550101', '+16465550102', '+12015550103', '+442071838750', '+14165550104'].map((e164, i) => ({
+    number_id: `n${i}`, e164, country: e164.startsWith('+44') ? 'GB' : e164.startsWith('+1416') ? 'CA' : 'US',
+    weight: i + 1, added_at: '2026-01-01T00:00:00Z',
+  }));
+  const spec = { campaign_id: 'camp', tenant: 'acme', members };
+  const fast = new telnum.CallerIdPool(spec);
+  const full = new telnum.CallerIdPool(spec);
+  const callees = ['+12125559999', '+19175559999', '+17185559999', '+442079460000', '+14165559999', '+33142685300'];
+  for (let round = 0; round < 3; round += 1) {
+    for (const callee of callees) {
+      const now = Date.UTC(2026, 4, 1, 9, round);
+      let want;
+      try {
+        want = full.pick({ e164: callee }, now);
+      } catch (e) {
+        assert.equal(code(() => fast.pickE164(callee, now, true)).code, e.code, callee);
+        continue;
+      }
+      full.apply(want.delta);
+      assert.deepEqual(fast.pickE164(callee, now, true), { e164: want.e164, tier: want.tier }, callee);
+    }
+  }
+  // commit applied every delta, as apply did on the other pool.
+  assert.deepEqual(fast.usage(), full.usage());
+  // Without commit nothing changes.
+  const before = fast.usage();
+  fast.pickE164('+12125559999', new Date('2026-05-01T10:00:00Z'));
+  assert.deepEqual(fast.usage(), before);
+  assert.equal(code(() => fast.pickE164('+1 212 555 9999', T0)).code, 'invalid_e164');
+  assert.equal(code(() => fast.pickE164(12125559999, T0)).code, 'invalid_input');
+  assert.equal(code(() => fast.pickE164('+12125559999', T0, 'yes')).code, 'invalid_input');
+});
+
 test('callOperation', () => {
   assert.equal(telnum.callOperation('parse_e164', { input: '+14155552671' }).region, 'US');
   assert.equal(code(() => telnum.callOperation('nope', {})).code, 'invalid_input');

@@ -49,6 +49,8 @@ test('CallerIdPool', () => {
   for (const [i, v] of HOSTILE.entries()) {
     assertCoded(() => p.pick(v, v), `pick(#${i})`);
     assertCoded(() => p.pick({ e164: '+12125559999' }, v), `pick(callee, #${i})`);
+    assertCoded(() => p.pickE164(v, v, v), `pickE164(#${i})`);
+    assertCoded(() => p.pickE164('+12125559999', v), `pickE164(_, #${i})`);
     assertCoded(() => p.apply(v), `apply(#${i})`);
     assertCoded(() => p.recordOutcome(v), `recordOutcome(#${i})`);
     assertCoded(() => p.campaignHealth(v), `campaignHealth(#${i})`);

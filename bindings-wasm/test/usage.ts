@@ -55,10 +55,13 @@ export async function lifecycle(): Promise<Tier> {
   });
   const pick: Pick = pool.pick({ e164: '+12125550123' }, new Date());
   pool.apply(pick.delta);
-  return pick.tier;
+  const fast: { e164: string; tier: Tier } = pool.pickE164('+12125550123', Date.now(), true);
+  return fast.tier === pick.tier ? pick.tier : fast.tier;
 }
 
 // The types are precise: these must not compile.
+// @ts-expect-error pickE164 takes the callee's E.164 string, not a Callee
+new CallerIdPool({ campaign_id: 'c', tenant: 't', members: [] }).pickE164({ e164: '+12125550123' }, 0);
 // @ts-expect-error not an error code
 export const badCode: ErrorCode = 'no_such_code';
 // @ts-expect-error not a tier

@@ -47,6 +47,38 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// Every tier, best first.
+    pub const ALL: [Tier; 11] = [
+        Tier::Sticky,
+        Tier::SameNpa,
+        Tier::Prefix5,
+        Tier::Prefix4,
+        Tier::Prefix3,
+        Tier::Prefix2,
+        Tier::SameState,
+        Tier::SameTimeZone,
+        Tier::SameCountry,
+        Tier::AnyCountry,
+        Tier::Any,
+    ];
+
+    /// The tier's name, as serde writes it (`"same_npa"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Sticky => "sticky",
+            Tier::SameNpa => "same_npa",
+            Tier::Prefix5 => "prefix5",
+            Tier::Prefix4 => "prefix4",
+            Tier::Prefix3 => "prefix3",
+            Tier::Prefix2 => "prefix2",
+            Tier::SameState => "same_state",
+            Tier::SameTimeZone => "same_time_zone",
+            Tier::SameCountry => "same_country",
+            Tier::AnyCountry => "any_country",
+            Tier::Any => "any",
+        }
+    }
+
     /// The tier for a national prefix of `len` digits.
     pub(crate) fn prefix(len: usize) -> Tier {
         match len {
@@ -210,6 +242,20 @@ pub(crate) fn callee_tiers(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tier_names_are_the_serde_names_in_order() {
+        for (i, t) in Tier::ALL.iter().enumerate() {
+            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+            assert_eq!(
+                serde_json::from_value::<Tier>(serde_json::json!(t.as_str())).unwrap(),
+                *t
+            );
+            if i > 0 {
+                assert!(Tier::ALL[i - 1] < *t, "best first");
+            }
+        }
+    }
 
     fn e(s: &str) -> E164 {
         E164::from_canonical(s).unwrap()
