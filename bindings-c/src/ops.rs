@@ -707,18 +707,27 @@ mod tests {
     /// every tier, and reports bad callees and times as errors.
     #[test]
     fn pick_e164_agrees_with_the_native_pick() {
-        let members: Vec<String> = ["+12125550100", "+16465550101", "+12015550102", "+442071838750", "+14165550103"]
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let country = match &e[..3] {
-                    "+44" => "GB",
-                    _ if e.starts_with("+1416") => "CA",
-                    _ => "US",
-                };
-                format!(r#"{{"number_id":"n{i}","e164":"{e}","country":"{country}","weight":{},"added_at":"2026-05-02T00:00:00Z"}}"#, i + 1)
-            })
-            .collect();
+        let members: Vec<String> = [
+            "+12125550100",
+            "+16465550101",
+            "+12015550102",
+            "+442071838750",
+            "+14165550103",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let country = match &e[..3] {
+                "+44" => "GB",
+                _ if e.starts_with("+1416") => "CA",
+                _ => "US",
+            };
+            format!(
+                r#"{{"number_id":"n{i}","e164":"{e}","country":"{country}","weight":{},"added_at":"2026-05-02T00:00:00Z"}}"#,
+                i + 1
+            )
+        })
+        .collect();
         let spec = format!(
             r#"{{"campaign_id":"c","tenant":"t","members":[{}]}}"#,
             members.join(",")
@@ -736,6 +745,25 @@ mod tests {
             )
         };
         assert_eq!(st, TelnumStatus::Ok);
+        let pick_c = |callee: &[u8], ms: i64| {
+            let mut out = std::mem::MaybeUninit::<TelnumPickResult>::uninit();
+            // SAFETY: a live handle and valid buffers.
+            let st = unsafe {
+                telnum_pool_pick_e164(
+                    pool,
+                    callee.as_ptr().cast(),
+                    callee.len(),
+                    ms,
+                    false,
+                    out.as_mut_ptr(),
+                )
+            };
+            // SAFETY: written on success.
+            (
+                st,
+                (st == TelnumStatus::Ok).then(|| unsafe { out.assume_init() }),
+            )
+        };
         let ms = 1_780_315_200_000;
         let now = DateTime::<Utc>::from_timestamp_millis(ms).unwrap();
         for callee in [
@@ -747,26 +775,11 @@ mod tests {
             "+33142685300",
             "+61291234567",
         ] {
-            let mut out = std::mem::MaybeUninit::<TelnumPickResult>::uninit();
-            // SAFETY: valid handle and buffers.
-            let st = unsafe {
-                telnum_pool_pick_e164(
-                    pool,
-                    callee.as_ptr().cast(),
-                    callee.len(),
-                    ms,
-                    false,
-                    out.as_mut_ptr(),
-                )
-            };
-            match native.pick(
-                &Callee::new(telnum::E164::from_canonical(callee).unwrap()),
-                now,
-            ) {
+            let (st, out) = pick_c(callee.as_bytes(), ms);
+            let e164 = telnum::E164::from_canonical(callee).unwrap();
+            match native.pick(&Callee::new(e164), now) {
                 Ok(pick) => {
-                    assert_eq!(st, TelnumStatus::Ok, "{callee}");
-                    // SAFETY: written on success.
-                    let out = unsafe { out.assume_init() };
+                    let out = out.expect(callee);
                     let got: Vec<u8> = out
                         .e164
                         .iter()
@@ -779,42 +792,17 @@ mod tests {
                 Err(e) => assert_eq!(st, TelnumStatus::of(&e), "{callee}"),
             }
         }
-        let bad: [(&[u8], TelnumStatus); 5] = [
-            (b"+1212555\x000199", TelnumStatus::InteriorNul),
-            (b"+1212\xff5550199", TelnumStatus::InvalidUtf8),
-            (b"12125550199", TelnumStatus::InvalidInput),
-            (b"+1212555019912345678", TelnumStatus::InvalidInput),
-            (b"", TelnumStatus::InvalidInput),
+        let bad: [(&[u8], i64, TelnumStatus); 6] = [
+            (b"+1212555\x000199", ms, TelnumStatus::InteriorNul),
+            (b"+1212\xff5550199", ms, TelnumStatus::InvalidUtf8),
+            (b"12125550199", ms, TelnumStatus::InvalidInput),
+            (b"+1212555019912345678", ms, TelnumStatus::InvalidInput),
+            (b"", ms, TelnumStatus::InvalidInput),
+            (b"+12125550199", i64::MAX, TelnumStatus::InvalidInput),
         ];
-        for (callee, want) in bad {
-            let mut out = std::mem::MaybeUninit::<TelnumPickResult>::uninit();
-            // SAFETY: valid handle and buffers.
-            let st = unsafe {
-                telnum_pool_pick_e164(
-                    pool,
-                    callee.as_ptr().cast(),
-                    callee.len(),
-                    ms,
-                    false,
-                    out.as_mut_ptr(),
-                )
-            };
-            assert_eq!(st, want, "{callee:?}");
+        for (callee, ms, want) in bad {
+            assert_eq!(pick_c(callee, ms).0, want, "{callee:?} at {ms}");
         }
-        let mut out = std::mem::MaybeUninit::<TelnumPickResult>::uninit();
-        let callee = "+12125550199";
-        // SAFETY: valid handle and buffers.
-        let st = unsafe {
-            telnum_pool_pick_e164(
-                pool,
-                callee.as_ptr().cast(),
-                callee.len(),
-                i64::MAX,
-                false,
-                out.as_mut_ptr(),
-            )
-        };
-        assert_eq!(st, TelnumStatus::InvalidInput);
         // SAFETY: from telnum_pool_new.
         unsafe { telnum_pool_free(pool) };
     }

@@ -52,6 +52,14 @@ static double median(double *v, int n) {
   return v[n / 2];
 }
 
+/* The median of the per-round ratios c[i] / native[i]: each compares two
+ * runs a few microseconds apart. */
+static double paired_ratio(const double *c, const double *native) {
+  double r[ROUNDS];
+  for (int i = 0; i < ROUNDS; i++) r[i] = c[i] / native[i];
+  return median(r, ROUNDS);
+}
+
 int main(void) {
   /* E.164 parse: the C call (parse, then the answer as JSON) and the
    * native parse with the same information (E164::parse, then info()). */
@@ -76,9 +84,7 @@ int main(void) {
       rust_parse[s] = native;
     }
   }
-  double parse_ratios[ROUNDS];
-  for (int s = 0; s < ROUNDS; s++) parse_ratios[s] = c_parse[s] / rust_parse[s];
-  double parse_ratio = median(parse_ratios, ROUNDS);
+  double parse_ratio = paired_ratio(c_parse, rust_parse);
   double parse_ns = median(c_parse, ROUNDS), parse_native = median(rust_parse, ROUNDS);
 
   /* The pool of core/benches/pool.rs at 1,000 members. */
@@ -139,11 +145,7 @@ int main(void) {
       rust_pick[s] = native;
     }
   }
-  /* Each round's ratio compares two runs a few microseconds apart; their
-   * median is the overhead figure. */
-  double ratios[ROUNDS];
-  for (int s = 0; s < ROUNDS; s++) ratios[s] = c_pick[s] / rust_pick[s];
-  double pick_ratio = median(ratios, ROUNDS);
+  double pick_ratio = paired_ratio(c_pick, rust_pick);
   double pick_ns = median(c_pick, ROUNDS), pick_native = median(rust_pick, ROUNDS);
   telnum_pool_free(pool);
 

@@ -1042,13 +1042,18 @@ impl CallerIdPool {
         }
     }
 
+    /// The slot of a member; `not_found` when it is not in the pool.
+    fn slot_of(&self, number_id: &NumberId) -> Result<usize> {
+        match self.slots.get(number_id) {
+            Some(&slot) => Ok(slot as usize),
+            None => Err(Error::NotFound),
+        }
+    }
+
     /// Applies a pick's delta (this dialer's or another's). Deltas commute.
     /// `not_found` when the member is not in the pool.
     pub fn apply(&mut self, delta: &PickDelta) -> Result<()> {
-        let Some(&slot) = self.slots.get(&delta.number_id) else {
-            return Err(Error::NotFound);
-        };
-        let slot = slot as usize;
+        let slot = self.slot_of(&delta.number_id)?;
         if self.day.is_none_or(|d| d < delta.day) {
             self.roll_day(delta.day);
         }
@@ -1086,10 +1091,7 @@ impl CallerIdPool {
         day: NaiveDate,
         calls: u32,
     ) -> Result<()> {
-        let Some(&slot) = self.slots.get(number_id) else {
-            return Err(Error::NotFound);
-        };
-        let slot = slot as usize;
+        let slot = self.slot_of(number_id)?;
         if self.day.is_none_or(|d| d < day) {
             self.roll_day(day);
         }
@@ -1137,10 +1139,7 @@ impl CallerIdPool {
 
     /// Sets a member's pool status (pause, resume, remove).
     pub fn set_member_status(&mut self, number_id: &NumberId, status: MemberStatus) -> Result<()> {
-        let Some(&slot) = self.slots.get(number_id) else {
-            return Err(Error::NotFound);
-        };
-        let slot = slot as usize;
+        let slot = self.slot_of(number_id)?;
         self.spec.members[slot].status = status;
         self.reindex(slot);
         Ok(())
@@ -1152,10 +1151,7 @@ impl CallerIdPool {
     /// minimum sample), rests it for `rest_seconds`, after which it resumes
     /// by itself. Pure: apply with [`CallerIdPool::apply_outcome`].
     pub fn record_outcome(&self, outcome: &CallOutcome) -> Result<OutcomeUpdate> {
-        let Some(&slot) = self.slots.get(&outcome.number_id) else {
-            return Err(Error::NotFound);
-        };
-        let slot = slot as usize;
+        let slot = self.slot_of(&outcome.number_id)?;
         let m = &self.spec.members[slot];
         let p = &self.spec.policy;
         let now = outcome.at;
@@ -1245,10 +1241,7 @@ impl CallerIdPool {
     /// Applies an [`OutcomeUpdate`]: counters, then the status change.
     pub fn apply_outcome(&mut self, update: &OutcomeUpdate) -> Result<()> {
         let o = &update.outcome;
-        let Some(&slot) = self.slots.get(&o.number_id) else {
-            return Err(Error::NotFound);
-        };
-        let slot = slot as usize;
+        let slot = self.slot_of(&o.number_id)?;
         let window = self.spec.policy.health.window as usize;
         let s = &mut self.usage[slot].stats;
         s.attempts += 1;
