@@ -14,12 +14,13 @@ use serde_json::{json, Value};
 use telnum::memory::{block_on, MemoryStore};
 use telnum::ports::{
     host_error, AvailableNumber, AvailableQuery, Clock, IdempotencyRecord, ListQuery, MaybeSend,
-    NumberStore, OwnedNumber, Page, PortKind, PriceEntry, Provider, ProviderPurchase,
+    NumberStore, OwnedNumber, Page, PortKind, PriceEntry, Provider, ProviderPurchase, RefKind,
+    RefOwner, SubAccountRecord, Tombstone,
 };
 use telnum::service::{Numbers, ServiceConfig};
 use telnum::simulated::SimulatedProvider;
 use telnum::{
-    AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result, TenantId,
+    AccountId, AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result, TenantId,
     WebhookConfig, E164,
 };
 
@@ -251,9 +252,18 @@ impl NumberStore for Store {
         &self,
         id: &NumberId,
         expected: u64,
+        tombstone: Option<&Tombstone>,
         events: &[AuditEvent],
     ) -> impl Future<Output = Result<()>> + MaybeSend {
-        store_method!(self, m => m.delete(id, expected, events), "delete", json!([id, expected, v(&events)]))
+        store_method!(
+            self,
+            m => m.delete(id, expected, tombstone, events),
+            "delete",
+            json!([id, expected, tombstone, v(&events)])
+        )
+    }
+    fn tombstones(&self, e164: &E164) -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend {
+        store_method!(self, m => m.tombstones(e164), "tombstones", json!([e164]))
     }
     fn list(&self, q: &ListQuery) -> impl Future<Output = Result<Page<PhoneNumber>>> + MaybeSend {
         store_method!(self, m => m.list(q), "list", json!([q]))
@@ -294,6 +304,21 @@ impl NumberStore for Store {
         t: &TenantId,
     ) -> impl Future<Output = Result<Vec<Connection>>> + MaybeSend {
         store_method!(self, m => m.list_connections(t), "list_connections", json!([t]))
+    }
+    fn put_sub_account(
+        &self,
+        s: &SubAccountRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        store_method!(self, m => m.put_sub_account(s), "put_sub_account", json!([s]))
+    }
+    fn get_sub_account(
+        &self,
+        id: &AccountId,
+    ) -> impl Future<Output = Result<Option<SubAccountRecord>>> + MaybeSend {
+        store_method!(self, m => m.get_sub_account(id), "get_sub_account", json!([id]))
+    }
+    fn ref_owner(&self, kind: RefKind, id: &str) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
+        store_method!(self, m => m.ref_owner(kind, id), "ref_owner", json!([kind, id]))
     }
 }
 
@@ -371,8 +396,10 @@ impl Provider for Prov {
 struct SystemClock;
 
 impl Clock for SystemClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+    fn now(&self) -> Result<chrono::DateTime<chrono::Utc>> {
+        Ok(chrono::DateTime::<chrono::Utc>::from(
+            std::time::SystemTime::now(),
+        ))
     }
 }
 
@@ -578,6 +605,29 @@ pub unsafe extern "C" fn telnum_numbers_put_connection(
             "connection",
         )?;
         Ok(block_on(n.svc.store().put_connection(&c))?)
+    })
+}
+
+/// Adds or replaces a sub-account (`SubAccountRecord` JSON:
+/// `{"id","master","tenant"}`) in the store. `assign_sub_account` resolves
+/// sub-accounts only through the store.
+///
+/// # Safety
+/// `numbers` from a constructor; `sub_account` valid for its length.
+#[no_mangle]
+pub unsafe extern "C" fn telnum_numbers_put_sub_account(
+    numbers: *mut TelnumNumbers,
+    sub_account: *const c_char,
+    sub_account_len: usize,
+) -> TelnumStatus {
+    boundary(|| {
+        let n = handle(numbers)?;
+        // SAFETY: caller contract.
+        let s: SubAccountRecord = typed(
+            unsafe { read_json(sub_account, sub_account_len, "sub_account") }?,
+            "sub_account",
+        )?;
+        Ok(block_on(n.svc.store().put_sub_account(&s))?)
     })
 }
 

@@ -17,12 +17,13 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use telnum::memory::MemoryStore;
 use telnum::ports::{
     host_error, AvailableNumber, AvailableQuery, Clock, IdempotencyRecord, ListQuery, MaybeSend,
-    NumberStore, OwnedNumber, Page, PortKind, PriceEntry, Provider, ProviderPurchase,
+    NumberStore, OwnedNumber, Page, PortKind, PriceEntry, Provider, ProviderPurchase, RefKind,
+    RefOwner, SubAccountRecord, Tombstone,
 };
 use telnum::service::{Numbers as Service, ServiceConfig};
 use telnum::simulated::SimulatedProvider;
 use telnum::{
-    AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result, TenantId,
+    AccountId, AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result, TenantId,
     WebhookConfig, E164,
 };
 
@@ -180,19 +181,28 @@ impl NumberStore for Store {
         &self,
         id: &NumberId,
         expected: u64,
+        tombstone: Option<&Tombstone>,
         events: &[AuditEvent],
     ) -> impl Future<Output = Result<()>> + MaybeSend {
         async move {
             match self {
-                Store::Memory(m) => m.delete(id, expected, events).await,
+                Store::Memory(m) => m.delete(id, expected, tombstone, events).await,
                 Store::Js(o) => call_js::<Value>(
                     o,
                     "delete",
-                    &[v(id), Value::from(expected), v(&events)],
+                    &[v(id), Value::from(expected), v(&tombstone), v(&events)],
                     "store",
                 )
                 .await
                 .map(drop),
+            }
+        }
+    }
+    fn tombstones(&self, e164: &E164) -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend {
+        async move {
+            match self {
+                Store::Memory(m) => m.tombstones(e164).await,
+                Store::Js(o) => call_js(o, "tombstones", &[v(e164)], "store").await,
             }
         }
     }
@@ -283,6 +293,48 @@ impl NumberStore for Store {
             match self {
                 Store::Memory(m) => m.list_connections(t).await,
                 Store::Js(o) => call_js(o, "listConnections", &[v(t)], "store").await,
+            }
+        }
+    }
+    fn put_sub_account(
+        &self,
+        s: &SubAccountRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        async move {
+            match self {
+                Store::Memory(m) => m.put_sub_account(s).await,
+                Store::Js(o) => call_js::<Value>(o, "putSubAccount", &[v(s)], "store")
+                    .await
+                    .map(drop),
+            }
+        }
+    }
+    fn get_sub_account(
+        &self,
+        id: &AccountId,
+    ) -> impl Future<Output = Result<Option<SubAccountRecord>>> + MaybeSend {
+        async move {
+            match self {
+                Store::Memory(m) => m.get_sub_account(id).await,
+                Store::Js(o) => call_js(o, "getSubAccount", &[v(id)], "store").await,
+            }
+        }
+    }
+    /// Optional in JS: a store without `refOwner` keeps no registry of
+    /// agents or endpoints.
+    fn ref_owner(&self, kind: RefKind, id: &str) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
+        async move {
+            match self {
+                Store::Memory(m) => m.ref_owner(kind, id).await,
+                Store::Js(o) => {
+                    let has = js_sys::Reflect::get(o, &JsValue::from_str("refOwner"))
+                        .map(|f| f.is_function())
+                        .unwrap_or(false);
+                    if !has {
+                        return Ok(RefOwner::Untracked);
+                    }
+                    call_js(o, "refOwner", &[v(&kind), Value::from(id)], "store").await
+                }
             }
         }
     }
@@ -397,18 +449,27 @@ pub(crate) enum JsClock {
 }
 
 impl Clock for JsClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        let fallback = || {
-            ms_to_time(js_sys::Date::now()).unwrap_or(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH)
-        };
+    /// A host clock that is not callable, throws, returns a Promise or
+    /// anything but a valid time is an `invalid_input` error naming
+    /// `clock.now()`; it never falls back to the system clock.
+    fn now(&self) -> Result<chrono::DateTime<chrono::Utc>> {
+        let bad = |m: &str| Error::invalid_input(format!("clock.now(): {m}"));
         match self {
-            JsClock::System => fallback(),
-            JsClock::Js(o) => js_sys::Reflect::get(o, &JsValue::from_str("now"))
-                .ok()
-                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-                .and_then(|f| f.call0(o).ok())
-                .and_then(|t| crate::arg_time(&t, "clock.now()").ok())
-                .unwrap_or_else(fallback),
+            JsClock::System => ms_to_time(js_sys::Date::now())
+                .ok_or_else(|| bad("the system clock is out of range")),
+            JsClock::Js(o) => {
+                let f = js_sys::Reflect::get(o, &JsValue::from_str("now"))
+                    .ok()
+                    .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+                    .ok_or_else(|| bad("clock.now is not a function"))?;
+                let t = f.call0(o).map_err(|_| bad("the host clock threw"))?;
+                if t.is_instance_of::<js_sys::Promise>() {
+                    return Err(bad("the clock must answer synchronously, not with a Promise"));
+                }
+                crate::arg_time(&t, "clock.now()").map_err(|_| {
+                    bad("expected a valid Date, an RFC 3339 string or finite milliseconds")
+                })
+            }
         }
     }
 }
@@ -453,7 +514,8 @@ impl Numbers {
             None => (Prov::Simulated(simulated.clone()), Some(simulated)),
         };
         let clock = match field(&options, "clock") {
-            Some(c) => JsClock::Js(c),
+            Some(c) if c.is_object() => JsClock::Js(c),
+            Some(_) => return Err(invalid("clock must be an object with now()")),
             None => JsClock::System,
         };
         let config: ServiceConfig = match field(&options, "config") {
@@ -505,6 +567,22 @@ impl Numbers {
             let c = c?;
             svc.store()
                 .put_connection(&c)
+                .await
+                .map_err(|e| js_error(&e))?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Adds or replaces a sub-account (`{ id, master, tenant }`) in the
+    /// store; `assignSubAccount` resolves sub-accounts only through it.
+    #[wasm_bindgen(js_name = putSubAccount)]
+    pub fn put_sub_account(&self, sub_account: JsValue) -> js_sys::Promise {
+        let svc = self.inner.clone();
+        let s: std::result::Result<SubAccountRecord, JsValue> = arg(&sub_account, "sub_account");
+        future_to_promise(async move {
+            let s = s?;
+            svc.store()
+                .put_sub_account(&s)
                 .await
                 .map_err(|e| js_error(&e))?;
             Ok(JsValue::UNDEFINED)

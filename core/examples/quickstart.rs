@@ -9,10 +9,9 @@
 //! Run: `cargo run --example quickstart`
 
 use chrono::{DateTime, Duration, Utc};
-use telnum::lifecycle::SubAccount;
 use telnum::memory::{block_on, ManualClock, MemoryStore};
 use telnum::pool::{CalleeMode, PoolPolicy};
-use telnum::ports::{AvailableQuery, Clock, ListQuery, NumberStore, OwnedNumber};
+use telnum::ports::{AvailableQuery, Clock, ListQuery, NumberStore, OwnedNumber, SubAccountRecord};
 use telnum::record::WebhookConfig;
 use telnum::screens::{ImportDraft, ImportItem};
 use telnum::service::{ImportRequest, Numbers, PurchaseRequest, ReleaseMode, ServiceConfig};
@@ -208,7 +207,7 @@ fn main() -> telnum::Result<()> {
         members.push(Member::from_record(
             &record,
             1 + i as u32,
-            svc.clock().now() - Duration::days(30),
+            svc.clock().now()? - Duration::days(30),
             false,
         ));
     }
@@ -232,14 +231,14 @@ fn main() -> telnum::Result<()> {
         "+14155559876",
     ] {
         let c = Callee::new(E164::from_canonical(callee)?);
-        let pick = pool.pick(&c, svc.clock().now())?;
+        let pick = pool.pick(&c, svc.clock().now()?)?;
         println!(
             "  callee {callee}: caller ID {} (tier {:?})",
             pick.e164, pick.tier
         );
         pool.apply(&pick.delta)?;
     }
-    for row in pool.campaign_health(svc.clock().now()) {
+    for row in pool.campaign_health(svc.clock().now()?) {
         println!(
             "  health {}: {} calls today, weight {}, status {}",
             row.e164, row.calls_today, row.weight, row.pool_status
@@ -290,12 +289,16 @@ fn main() -> telnum::Result<()> {
     );
 
     step(7, "Sub-account: the 15-day cool-off, then a forced move");
-    let sub = SubAccount {
-        id: AccountId::new("SA_reseller")?,
+    // Sub-accounts live in the store; the service resolves them there and
+    // never trusts a master account a caller claims.
+    let sub = AccountId::new("SA_reseller")?;
+    block_on(svc.store().put_sub_account(&SubAccountRecord {
+        id: sub.clone(),
         master: AccountId::new("MA_acme")?,
-    };
-    block_on(svc.assign_sub_account(&admin, &first.id, sub))?;
-    block_on(svc.record_call(&admin, &first.id, svc.clock().now() - Duration::days(2)))?;
+        tenant: admin.tenant.clone(),
+    }))?;
+    block_on(svc.assign_sub_account(&admin, &first.id, &sub))?;
+    block_on(svc.record_call(&admin, &first.id, svc.clock().now()? - Duration::days(2)))?;
     match block_on(svc.unassign_sub_account(&admin, &first.id, false)) {
         Err(e) => {
             let j = e.to_json();

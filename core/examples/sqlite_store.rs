@@ -13,9 +13,11 @@ use std::future::{ready, Future};
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection as Db, OptionalExtension};
-use telnum::ports::{IdempotencyRecord, ListQuery, MaybeSend, NumberStore, Page};
+use telnum::ports::{
+    IdempotencyRecord, ListQuery, MaybeSend, NumberStore, Page, SubAccountRecord, Tombstone,
+};
 use telnum::{
-    AuditEvent, Connection, ConnectionId, Error, NumberId, PhoneNumber, Result, TenantId, E164,
+    AccountId, AuditEvent, Connection, ConnectionId, Error, NumberId, PhoneNumber, Result, TenantId, E164,
 };
 
 /// A NumberStore on one SQLite connection.
@@ -41,6 +43,10 @@ CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, number
 CREATE TABLE IF NOT EXISTS idempotency (tenant TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (tenant, key));
 CREATE TABLE IF NOT EXISTS connections (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ids (n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sub_accounts (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, body TEXT NOT NULL);
+-- Aging tombstones of deleted records.
+CREATE TABLE IF NOT EXISTS tombstones (e164 TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tombstones_e164 ON tombstones (e164);
 ";
 
 fn db_err(e: rusqlite::Error) -> Error {
@@ -86,6 +92,19 @@ impl SqliteStore {
         let mut stmt = db.prepare(sql).map_err(db_err)?;
         let rows = stmt
             .query_map(p, |row| row.get::<_, String>(0))
+            .map_err(db_err)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|b| serde_json::from_str(b).map_err(json_err))
+            .collect()
+    }
+
+    /// The JSON bodies selected by `sql` with one text parameter.
+    fn bodies<T: serde::de::DeserializeOwned>(db: &Db, sql: &str, p: &str) -> Result<Vec<T>> {
+        let mut stmt = db.prepare(sql).map_err(db_err)?;
+        let rows = stmt
+            .query_map([p], |r| r.get::<_, String>(0))
             .map_err(db_err)?
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(db_err)?;
@@ -224,6 +243,7 @@ impl NumberStore for SqliteStore {
         &self,
         id: &NumberId,
         expected: u64,
+        tombstone: Option<&Tombstone>,
         events: &[AuditEvent],
     ) -> impl Future<Output = Result<()>> + MaybeSend {
         ready(self.with(|db| {
@@ -251,8 +271,22 @@ impl NumberStore for SqliteStore {
                     },
                 });
             }
+            if let Some(t) = tombstone {
+                let body = serde_json::to_string(t).map_err(json_err)?;
+                tx.execute(
+                    "INSERT INTO tombstones (e164, body) VALUES (?1, ?2)",
+                    params![t.e164.as_str(), body],
+                )
+                .map_err(db_err)?;
+            }
             Self::write_events(&tx, events)?;
             tx.commit().map_err(db_err)
+        }))
+    }
+
+    fn tombstones(&self, e164: &E164) -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend {
+        ready(self.with(|db| {
+            Self::bodies(db, "SELECT body FROM tombstones WHERE e164 = ?1", e164.as_str())
         }))
     }
 
@@ -383,17 +417,36 @@ impl NumberStore for SqliteStore {
         tenant: &TenantId,
     ) -> impl Future<Output = Result<Vec<Connection>>> + MaybeSend {
         ready(self.with(|db| {
-            let mut stmt = db
-                .prepare("SELECT body FROM connections WHERE tenant = ?1 ORDER BY id")
-                .map_err(db_err)?;
-            let rows = stmt
-                .query_map([tenant.as_str()], |r| r.get::<_, String>(0))
-                .map_err(db_err)?
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(db_err)?;
-            rows.iter()
-                .map(|b| serde_json::from_str(b).map_err(json_err))
-                .collect()
+            Self::bodies(
+                db,
+                "SELECT body FROM connections WHERE tenant = ?1 ORDER BY id",
+                tenant.as_str(),
+            )
+        }))
+    }
+
+    fn put_sub_account(
+        &self,
+        sub: &SubAccountRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        ready(self.with(|db| {
+            let body = serde_json::to_string(sub).map_err(json_err)?;
+            db.execute(
+                "INSERT OR REPLACE INTO sub_accounts (id, tenant, body) VALUES (?1, ?2, ?3)",
+                params![sub.id.as_str(), sub.tenant.as_str(), body],
+            )
+            .map_err(db_err)?;
+            Ok(())
+        }))
+    }
+
+    fn get_sub_account(
+        &self,
+        id: &AccountId,
+    ) -> impl Future<Output = Result<Option<SubAccountRecord>>> + MaybeSend {
+        ready(self.with(|db| {
+            let mut v = Self::bodies(db, "SELECT body FROM sub_accounts WHERE id = ?1", id.as_str())?;
+            Ok(v.pop())
         }))
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! Each check gets a fresh store from `make`. It covers CRUD, version
 //! conflicts, pagination edges, search, filters, tenant isolation,
-//! idempotency records, connections and audit events.
+//! idempotency records, connections, sub-accounts, aging tombstones and
+//! audit events.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
@@ -22,7 +23,7 @@ use crate::error::Error;
 use crate::events::{AuditEvent, EventKind};
 use crate::ids::{AccountId, AgentId, ConnectionId, NumberId, TenantId};
 use crate::kind::NumberKind;
-use crate::ports::{IdempotencyRecord, ListQuery, NumberStore};
+use crate::ports::{IdempotencyRecord, ListQuery, NumberStore, SubAccountRecord, Tombstone};
 use crate::record::{
     Connection, ConnectionStatus, NewNumber, NumberStatus, PhoneNumber, Source, VendorSupport,
 };
@@ -179,7 +180,7 @@ async fn crud<S: NumberStore>(s: S) -> Result<(), String> {
         s.get(&r.id).await.map_err(|e| e.to_string())? == Some(changed.clone()),
         "update not visible"
     );
-    s.delete(&r.id, changed.version, &[])
+    s.delete(&r.id, changed.version, None, &[])
         .await
         .map_err(|e| e.to_string())?;
     ensure!(
@@ -217,7 +218,7 @@ async fn versions<S: NumberStore>(s: S) -> Result<(), String> {
             == Some("A".into()),
         "the stale write landed"
     );
-    let stale_delete = s.delete(&r.id, r.version, &[]).await;
+    let stale_delete = s.delete(&r.id, r.version, None, &[]).await;
     ensure!(
         matches!(stale_delete, Err(Error::VersionConflict { .. })),
         "stale delete: {stale_delete:?}"
@@ -527,6 +528,94 @@ async fn connections_and_events<S: NumberStore>(s: S) -> Result<(), String> {
     Ok(())
 }
 
+async fn tombstones<S: NumberStore>(s: S) -> Result<(), String> {
+    let r = record(5, "acme");
+    s.insert(&r, &[event(&r)])
+        .await
+        .map_err(|e| e.to_string())?;
+    let none = s.tombstones(&r.e164).await.map_err(|e| e.to_string())?;
+    ensure!(none.is_empty(), "tombstones before any delete: {none:?}");
+    let stone = Tombstone {
+        e164: r.e164,
+        tenant: r.tenant.clone(),
+        released_at: t(500),
+    };
+    let stale = s.delete(&r.id, r.version + 1, Some(&stone), &[]).await;
+    ensure!(
+        matches!(stale, Err(Error::VersionConflict { .. })),
+        "stale delete with a tombstone: {stale:?}"
+    );
+    ensure!(
+        s.tombstones(&r.e164)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_empty(),
+        "a refused delete left its tombstone"
+    );
+    s.delete(&r.id, r.version, Some(&stone), &[event(&r)])
+        .await
+        .map_err(|e| e.to_string())?;
+    let got = s.tombstones(&r.e164).await.map_err(|e| e.to_string())?;
+    ensure!(got == vec![stone.clone()], "tombstones after delete: {got:?}");
+    let other = record(6, "acme");
+    ensure!(
+        s.tombstones(&other.e164)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_empty(),
+        "a tombstone shows under another number"
+    );
+    // The number may be taken again (by its tenant) and deleted again:
+    // both tombstones are kept.
+    let mut again = record(5, "globex");
+    again.id = NumberId::new("conf_again").unwrap();
+    s.insert(&again, &[])
+        .await
+        .map_err(|e| format!("insert after a delete: {e}"))?;
+    let second = Tombstone {
+        e164: again.e164,
+        tenant: again.tenant.clone(),
+        released_at: t(900),
+    };
+    s.delete(&again.id, again.version, Some(&second), &[])
+        .await
+        .map_err(|e| e.to_string())?;
+    let both = s.tombstones(&r.e164).await.map_err(|e| e.to_string())?;
+    ensure!(
+        both.len() == 2 && both.contains(&stone) && both.contains(&second),
+        "two deletes of one number keep two tombstones: {both:?}"
+    );
+    Ok(())
+}
+
+async fn sub_accounts<S: NumberStore>(s: S) -> Result<(), String> {
+    let sa = SubAccountRecord {
+        id: AccountId::new("SA_1").unwrap(),
+        master: AccountId::new("MA_1").unwrap(),
+        tenant: TenantId::new("acme").unwrap(),
+    };
+    ensure!(
+        s.get_sub_account(&sa.id)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_none(),
+        "an unknown sub-account was found"
+    );
+    s.put_sub_account(&sa).await.map_err(|e| e.to_string())?;
+    let got = s.get_sub_account(&sa.id).await.map_err(|e| e.to_string())?;
+    ensure!(got.as_ref() == Some(&sa), "sub-account read back {got:?}");
+    let moved = SubAccountRecord {
+        master: AccountId::new("MA_2").unwrap(),
+        ..sa.clone()
+    };
+    s.put_sub_account(&moved)
+        .await
+        .map_err(|e| e.to_string())?;
+    let got = s.get_sub_account(&sa.id).await.map_err(|e| e.to_string())?;
+    ensure!(got == Some(moved), "put must replace: {got:?}");
+    Ok(())
+}
+
 /// Runs every check, each on a fresh store from `make`.
 pub async fn check_store<S: NumberStore, F: Fn() -> S>(make: F) -> ConformanceReport {
     let mut report = ConformanceReport::default();
@@ -541,6 +630,8 @@ pub async fn check_store<S: NumberStore, F: Fn() -> S>(make: F) -> ConformanceRe
             "connections and events",
             connections_and_events(make()).await,
         ),
+        ("aging tombstones", tombstones(make()).await),
+        ("sub-accounts", sub_accounts(make()).await),
     ];
     for (name, r) in results {
         match r {

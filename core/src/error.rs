@@ -234,6 +234,18 @@ pub enum Error {
     /// The number is already assigned to a sub-account.
     #[error("number is already assigned to a sub-account")]
     AlreadyAssigned,
+    /// The number has no master account, so it cannot be assigned to a
+    /// sub-account.
+    #[error("number has no master account")]
+    NoMasterAccount,
+    /// An id carried in a command (connection, sub-account, agent,
+    /// endpoint) is unknown within the number's tenant. Another tenant's id
+    /// answers the same way, and the error never describes it.
+    #[error("unknown {field}")]
+    UnknownReference {
+        /// The field that carried the id, e.g. `connection_id`.
+        field: String,
+    },
     /// The number is not assigned to a sub-account.
     #[error("number is not assigned to a sub-account")]
     NotAssigned,
@@ -339,6 +351,8 @@ codes! {
     33 "insufficient_balance" 402 => Error::InsufficientBalance { required: crate::money::Money::new(2, crate::money::Currency::USD), available: crate::money::Money::new(1, crate::money::Currency::USD) },
     34 "provider_error" 502 => Error::Provider { provider: "p".into(), message: "m".into() },
     35 "store_error" 503 => Error::Store { message: "m".into() },
+    36 "no_master_account" 409 => Error::NoMasterAccount,
+    37 "unknown_reference" 422 => Error::UnknownReference { field: "connection_id".into() },
 }
 
 impl Error {
@@ -380,6 +394,8 @@ impl Error {
             Error::InsufficientBalance { .. } => 33,
             Error::Provider { .. } => 34,
             Error::Store { .. } => 35,
+            Error::NoMasterAccount => 36,
+            Error::UnknownReference { .. } => 37,
         }
     }
 
@@ -432,7 +448,7 @@ impl Error {
                 m.insert("operation".into(), Value::from(operation.as_str()));
                 m.insert("reason".into(), Value::from(reason.as_str()));
             }
-            Error::ReadOnlyField { field } => {
+            Error::ReadOnlyField { field } | Error::UnknownReference { field } => {
                 m.insert("field".into(), Value::from(field.as_str()));
             }
             Error::InvalidWebhookUrl { field, reason } => {
@@ -500,6 +516,7 @@ impl Error {
             Error::EmptyInput
             | Error::NotFound
             | Error::SubAccountMismatch
+            | Error::NoMasterAccount
             | Error::AlreadyAssigned
             | Error::NotAssigned
             | Error::IdempotencyMismatch

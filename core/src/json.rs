@@ -19,9 +19,9 @@ use crate::country::Country;
 use crate::e164::{Format, E164};
 use crate::error::{Error, Result};
 use crate::ids::TenantId;
-use crate::ids::{ConnectionId, NumberId};
+use crate::ids::{AccountId, ConnectionId, NumberId};
 use crate::lifecycle::{self, Command, Ctx, LifecyclePolicy};
-use crate::lifecycle::{Patch, SubAccount};
+use crate::lifecycle::Patch;
 use crate::pool::{CallOutcome, Callee, CallerIdPool, PickDelta, PoolSpec, Usage};
 use crate::ports::{AvailableQuery, Clock, ListQuery, NumberStore, OwnedNumber, Provider};
 use crate::record::WebhookConfig;
@@ -571,8 +571,8 @@ pub async fn call_service<S: NumberStore, P: Provider, C: Clock>(
             to_value(&svc.release(&actor, &id()?, m.unwrap_or_default()).await?)
         }
         "assign_sub_account" => {
-            let sub: SubAccount = take(&mut rest, "sub_account")?;
-            to_value(&svc.assign_sub_account(&actor, &id()?, sub).await?)
+            let sub: AccountId = take(&mut rest, "sub_account")?;
+            to_value(&svc.assign_sub_account(&actor, &id()?, &sub).await?)
         }
         "unassign_sub_account" => {
             let force: Option<bool> = take(&mut rest, "force")?;

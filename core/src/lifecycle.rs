@@ -584,9 +584,10 @@ pub fn apply(
             if record.sub_account.is_some() {
                 return Err(Error::AlreadyAssigned);
             }
-            if record.account.as_ref() != Some(&sub_account.master)
-                || sub_account.id == sub_account.master
-            {
+            let Some(master) = record.account.as_ref() else {
+                return Err(Error::NoMasterAccount);
+            };
+            if master != &sub_account.master || sub_account.id == sub_account.master {
                 return Err(Error::SubAccountMismatch);
             }
             r.sub_account = Some(sub_account.id.clone());

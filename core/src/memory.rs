@@ -13,8 +13,11 @@ use chrono::{DateTime, Duration, Utc};
 use crate::e164::E164;
 use crate::error::{Error, Result};
 use crate::events::AuditEvent;
-use crate::ids::{ConnectionId, NumberId, TenantId};
-use crate::ports::{Clock, IdempotencyRecord, ListQuery, MaybeSend, NumberStore, Page};
+use crate::ids::{AccountId, ConnectionId, NumberId, TenantId};
+use crate::ports::{
+    Clock, IdempotencyRecord, ListQuery, MaybeSend, NumberStore, Page, RefKind, RefOwner,
+    SubAccountRecord, Tombstone,
+};
 use crate::record::{Connection, NumberStatus, PhoneNumber};
 
 /// Makes a port fail on its Nth call (1-based), for fault-injection tests.
@@ -73,8 +76,8 @@ impl ManualClock {
 }
 
 impl Clock for ManualClock {
-    fn now(&self) -> DateTime<Utc> {
-        *lock(&self.0)
+    fn now(&self) -> Result<DateTime<Utc>> {
+        Ok(*lock(&self.0))
     }
 }
 
@@ -88,6 +91,11 @@ struct Inner {
     events: Vec<AuditEvent>,
     idempotency: HashMap<(TenantId, String), IdempotencyRecord>,
     connections: BTreeMap<ConnectionId, Connection>,
+    sub_accounts: BTreeMap<AccountId, SubAccountRecord>,
+    tombstones: HashMap<E164, Vec<Tombstone>>,
+    /// Registries of agent and endpoint ids; a kind with no entry is
+    /// untracked.
+    refs: HashMap<RefKind, HashMap<String, TenantId>>,
     next_id: u64,
 }
 
@@ -113,6 +121,23 @@ impl MemoryStore {
     /// Adds or replaces a connection (without fault injection).
     pub fn add_connection(&self, c: Connection) {
         lock(&self.inner).connections.insert(c.id.clone(), c);
+    }
+
+    /// Adds or replaces a sub-account (without fault injection).
+    pub fn add_sub_account(&self, s: SubAccountRecord) {
+        lock(&self.inner).sub_accounts.insert(s.id.clone(), s);
+    }
+
+    /// Registers an agent or endpoint id as `tenant`'s. Once one id of a
+    /// kind is registered, the store tracks that kind: the service then
+    /// refuses ids of it that are unknown or another tenant's
+    /// (`unknown_reference`). Until then any id of that kind is accepted.
+    pub fn add_ref(&self, kind: RefKind, id: impl Into<String>, tenant: TenantId) {
+        lock(&self.inner)
+            .refs
+            .entry(kind)
+            .or_default()
+            .insert(id.into(), tenant);
     }
 
     /// Every record, in id order (for tests and tools).
@@ -213,6 +238,7 @@ impl NumberStore for MemoryStore {
         &self,
         id: &NumberId,
         expected_version: u64,
+        tombstone: Option<&Tombstone>,
         events: &[AuditEvent],
     ) -> impl Future<Output = Result<()>> + MaybeSend {
         ready(self.guarded("delete", |i| {
@@ -224,8 +250,20 @@ impl NumberStore for MemoryStore {
                 });
             }
             i.records.remove(id);
+            if let Some(t) = tombstone {
+                i.tombstones.entry(t.e164).or_default().push(t.clone());
+            }
             i.events.extend_from_slice(events);
             Ok(())
+        }))
+    }
+
+    fn tombstones(
+        &self,
+        e164: &E164,
+    ) -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend {
+        ready(self.guarded("tombstones", |i| {
+            Ok(i.tombstones.get(e164).cloned().unwrap_or_default())
         }))
     }
 
@@ -333,6 +371,41 @@ impl NumberStore for MemoryStore {
                 .filter(|c| &c.tenant == tenant)
                 .cloned()
                 .collect())
+        }))
+    }
+
+    fn put_sub_account(
+        &self,
+        sub_account: &SubAccountRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        ready(self.guarded("put_sub_account", |i| {
+            i.sub_accounts
+                .insert(sub_account.id.clone(), sub_account.clone());
+            Ok(())
+        }))
+    }
+
+    fn get_sub_account(
+        &self,
+        id: &AccountId,
+    ) -> impl Future<Output = Result<Option<SubAccountRecord>>> + MaybeSend {
+        ready(self.guarded("get_sub_account", |i| {
+            Ok(i.sub_accounts.get(id).cloned())
+        }))
+    }
+
+    fn ref_owner(
+        &self,
+        kind: RefKind,
+        id: &str,
+    ) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
+        ready(self.guarded("ref_owner", |i| {
+            Ok(match i.refs.get(&kind) {
+                None => RefOwner::Untracked,
+                Some(m) => m
+                    .get(id)
+                    .map_or(RefOwner::Unknown, |t| RefOwner::Tenant(t.clone())),
+            })
         }))
     }
 }

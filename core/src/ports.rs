@@ -16,11 +16,12 @@
 //! use telnum::ports::{Clock, MaybeSend, NumberStore};
 //! use telnum::{NumberId, Result};
 //!
-//! // The clock is synchronous.
+//! // The clock is synchronous. A clock that cannot tell the time answers
+//! // an error, and the operation fails with it.
 //! struct SystemClock;
 //! impl Clock for SystemClock {
-//!     fn now(&self) -> DateTime<Utc> {
-//!         DateTime::<Utc>::from(std::time::SystemTime::now())
+//!     fn now(&self) -> Result<DateTime<Utc>> {
+//!         Ok(DateTime::<Utc>::from(std::time::SystemTime::now()))
 //!     }
 //! }
 //!
@@ -80,8 +81,10 @@ impl<T: ?Sized> MaybeSync for T {}
 
 /// The host's clock. The core never reads one itself.
 pub trait Clock: MaybeSend + MaybeSync {
-    /// The current time.
-    fn now(&self) -> DateTime<Utc>;
+    /// The current time, or an error when the host's clock cannot tell it
+    /// (the operation then fails with that error; the service never falls
+    /// back to another clock).
+    fn now(&self) -> Result<DateTime<Utc>>;
 }
 
 /// The default and the largest page size.
@@ -246,9 +249,79 @@ pub struct IdempotencyRecord {
     pub created_at: DateTime<Utc>,
 }
 
-/// Storage of number records, connections, audit events and idempotency
-/// records. Tenant scoping is the service's job: the store answers for ids
-/// it is asked about.
+/// What is left of a number after its record is deleted (a hard delete, or
+/// a purge of a soft-released record): enough to keep the number aging, so
+/// another tenant cannot take it before `aging_seconds` have passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tombstone {
+    /// The number.
+    pub e164: E164,
+    /// The tenant that held it last.
+    pub tenant: TenantId,
+    /// When that tenant released it.
+    pub released_at: DateTime<Utc>,
+}
+
+/// A sub-account as the store knows it (seed: Vobiz sub-accounts under a
+/// master account). The service resolves a sub-account id through the
+/// store and never trusts a master account a caller claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubAccountRecord {
+    /// The sub-account.
+    pub id: AccountId,
+    /// Its master account.
+    pub master: AccountId,
+    /// The tenant both belong to.
+    pub tenant: TenantId,
+}
+
+/// The kinds of ids a command may carry besides numbers, connections and
+/// sub-accounts, which a store may or may not keep a registry of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefKind {
+    /// An inbound agent (`inbound_agent`).
+    Agent,
+    /// An endpoint calls route to (`endpoint_id`).
+    Endpoint,
+}
+
+impl RefKind {
+    /// The field that carries this kind of id in a patch or request.
+    pub fn field(self) -> &'static str {
+        match self {
+            RefKind::Agent => "inbound_agent",
+            RefKind::Endpoint => "endpoint_id",
+        }
+    }
+}
+
+/// What a store knows of an agent or endpoint id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "owner", content = "tenant", rename_all = "snake_case")]
+pub enum RefOwner {
+    /// The store keeps no registry of this kind of id: any id is accepted
+    /// as the host's own business.
+    Untracked,
+    /// The store keeps a registry of this kind and does not know the id.
+    Unknown,
+    /// The id belongs to this tenant.
+    Tenant(TenantId),
+}
+
+/// Storage of number records, connections, sub-accounts, aging tombstones,
+/// audit events and idempotency records.
+///
+/// # Tenancy: what the service relies on, and what it does not
+///
+/// The store answers for the ids it is asked about; the service resolves
+/// every id a command carries within the tenant of the number it acts on,
+/// and re-checks the tenant (and id) of everything a store returns. A store
+/// that ignores `query.tenant`, or returns another tenant's row, makes the
+/// operation fail with `store_error`; it never shows one tenant's data to
+/// another.
 pub trait NumberStore: MaybeSend + MaybeSync {
     /// A new record id.
     fn next_id(&self) -> impl Future<Output = Result<NumberId>> + MaybeSend;
@@ -277,14 +350,22 @@ pub trait NumberStore: MaybeSend + MaybeSync {
         expected_version: u64,
         events: &[AuditEvent],
     ) -> impl Future<Output = Result<()>> + MaybeSend;
-    /// Deletes the record if the stored version is `expected_version`, and
-    /// appends its audit events, atomically.
+    /// Deletes the record if the stored version is `expected_version`,
+    /// keeps its aging `tombstone` (when given) and appends its audit
+    /// events, atomically; otherwise `version_conflict` (`not_found` when it
+    /// is gone). The service gives a tombstone for every record a tenant
+    /// held (hard delete, purge), none for a failed purchase.
     fn delete(
         &self,
         id: &NumberId,
         expected_version: u64,
+        tombstone: Option<&Tombstone>,
         events: &[AuditEvent],
     ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// The aging tombstones of this number, any tenant, any age (a store
+    /// may drop those older than the longest aging period it serves).
+    fn tombstones(&self, e164: &E164)
+        -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend;
     /// A page of records matching `query` (with its tenant set, only that
     /// tenant's), ordered by `created_at` then `id`.
     fn list(
@@ -324,6 +405,28 @@ pub trait NumberStore: MaybeSend + MaybeSync {
         &self,
         tenant: &TenantId,
     ) -> impl Future<Output = Result<Vec<Connection>>> + MaybeSend;
+    /// Adds or replaces a sub-account.
+    fn put_sub_account(
+        &self,
+        sub_account: &SubAccountRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// A sub-account, any tenant (the service checks the tenant).
+    fn get_sub_account(
+        &self,
+        id: &AccountId,
+    ) -> impl Future<Output = Result<Option<SubAccountRecord>>> + MaybeSend;
+    /// Who owns an agent or endpoint id. The default answers
+    /// [`RefOwner::Untracked`]: a store that keeps a registry of agents or
+    /// endpoints overrides it, and the service then refuses ids unknown to
+    /// the number's tenant with `unknown_reference`.
+    fn ref_owner(
+        &self,
+        kind: RefKind,
+        id: &str,
+    ) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
+        let _ = (kind, id);
+        async { Ok(RefOwner::Untracked) }
+    }
 }
 
 /// An inventory search (seed: Callaro `available?country=`, kros

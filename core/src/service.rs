@@ -20,7 +20,33 @@
 //!   the record `missing_at_provider`).
 //! - **webhooks** are written at the provider first, then on the record.
 //!
-//! Tenancy: another tenant's record or connection answers `not_found`.
+//! # Tenancy
+//!
+//! These hold whatever ids a caller sends and whatever the host's store
+//! returns:
+//!
+//! - Another tenant's number, or a connection named as the resource of an
+//!   operation (`available`, `pricing`, `owned`, `sync`), answers
+//!   `not_found`, exactly as an unknown one does.
+//! - Every id a command carries is resolved within the tenant of the
+//!   number it acts on (for a superadmin's purchase, import or manual add:
+//!   the tenant of the connection it names): the connection of a patch,
+//!   purchase, import or manual add, the sub-account of an assignment
+//!   (resolved through the store; the master account is the store's, never
+//!   the caller's), and the agent and endpoint where the store keeps a
+//!   registry of them ([`NumberStore::ref_owner`]). An unknown or foreign
+//!   id answers `unknown_reference` naming the field (or, in a wizard
+//!   draft, a `validation_failed` problem `unknown_connection`), changes
+//!   nothing, and never describes the other tenant.
+//! - The service re-checks the tenant and id of everything a store returns
+//!   (`get`, `list`, `find_by_e164`, `list_by_connection`, connections,
+//!   sub-accounts). A row of another tenant in a list answers
+//!   `store_error`; a record's connection of another tenant is treated as
+//!   no connection, so no provider call for one tenant's number ever goes
+//!   through another tenant's connection.
+//! - A hard delete or purge leaves an aging [`Tombstone`]: another tenant
+//!   cannot take the number (purchase, import, manual add, sync adoption)
+//!   until `aging_seconds` have passed.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -34,13 +60,15 @@ use crate::country::Country;
 use crate::e164::E164;
 use crate::error::{Error, FieldProblem, Result};
 use crate::events::{AuditEvent, EventKind};
-use crate::ids::{AgentId, ConnectionId, EndpointId, NumberId, TenantId};
+use crate::actor::Role;
+use crate::ids::{AccountId, AgentId, ConnectionId, EndpointId, NumberId, TenantId};
 use crate::kind::NumberKind;
 use crate::lifecycle::{self, Command, Ctx, Effect, LifecyclePolicy, Outcome, Patch, SubAccount};
 use crate::money::Money;
 use crate::ports::{
     purchase_charge, AvailableNumber, AvailableQuery, Clock, IdempotencyRecord, ListQuery,
-    NumberStore, OwnedNumber, Page, PriceEntry, Provider, ProviderPurchase,
+    NumberStore, OwnedNumber, Page, PriceEntry, Provider, ProviderPurchase, RefKind, RefOwner,
+    Tombstone,
 };
 use crate::record::{
     Connection, ConnectionStatus, NewNumber, NumberStatus, PhoneNumber, ProviderRef, Source,
@@ -288,25 +316,98 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
 
     async fn load(&self, actor: &Actor, id: &NumberId) -> Result<PhoneNumber> {
         let r = self.store.get(id).await?.ok_or(Error::NotFound)?;
+        if &r.id != id {
+            return Err(store_broke("get returned another record than the one asked for"));
+        }
         actor.check_read(&r.tenant)?;
         Ok(r)
     }
 
-    async fn connection(&self, actor: &Actor, id: &ConnectionId) -> Result<Connection> {
-        let c = self
+    /// The connection with this id, exactly (whatever the store returned).
+    async fn find_connection(&self, id: &ConnectionId) -> Result<Option<Connection>> {
+        Ok(self
             .store
             .get_connection(id)
             .await?
-            .ok_or(Error::NotFound)?;
+            .filter(|c| &c.id == id))
+    }
+
+    /// A connection named as the resource of an operation: `not_found`
+    /// when unknown or not the actor's to see.
+    async fn connection(&self, actor: &Actor, id: &ConnectionId) -> Result<Connection> {
+        let c = self.find_connection(id).await?.ok_or(Error::NotFound)?;
         actor.check_read(&c.tenant)?;
         Ok(c)
     }
 
+    /// A connection carried in a request: the actor's own (a superadmin's:
+    /// any tenant's, which becomes the target tenant), else
+    /// `unknown_reference`.
+    async fn connection_ref(&self, actor: &Actor, id: &ConnectionId) -> Result<Connection> {
+        match self.find_connection(id).await? {
+            Some(c) if actor.check_read(&c.tenant).is_ok() => Ok(c),
+            _ => Err(Error::UnknownReference {
+                field: "connection_id".into(),
+            }),
+        }
+    }
+
+    /// A connection carried in a command on a number of `tenant`.
+    async fn connection_in(&self, tenant: &TenantId, id: &ConnectionId) -> Result<Connection> {
+        match self.find_connection(id).await? {
+            Some(c) if &c.tenant == tenant => Ok(c),
+            _ => Err(Error::UnknownReference {
+                field: "connection_id".into(),
+            }),
+        }
+    }
+
+    /// The record's connection; one of another tenant counts as none.
     async fn connection_of(&self, r: &PhoneNumber) -> Result<Option<Connection>> {
         match &r.connection_id {
-            Some(id) => self.store.get_connection(id).await,
+            Some(id) => Ok(self
+                .find_connection(id)
+                .await?
+                .filter(|c| c.tenant == r.tenant)),
             None => Ok(None),
         }
+    }
+
+    /// An agent or endpoint id carried in a command on a number of
+    /// `tenant`: accepted when the store does not track that kind,
+    /// otherwise it must be the tenant's.
+    async fn check_ref(&self, tenant: &TenantId, kind: RefKind, id: &str) -> Result<()> {
+        match self.store.ref_owner(kind, id).await? {
+            RefOwner::Untracked => Ok(()),
+            RefOwner::Tenant(t) if &t == tenant => Ok(()),
+            RefOwner::Tenant(_) | RefOwner::Unknown => Err(Error::UnknownReference {
+                field: kind.field().into(),
+            }),
+        }
+    }
+
+    /// The agent and endpoint of a patch or request, checked in `tenant`.
+    async fn check_refs(
+        &self,
+        tenant: &TenantId,
+        agent: Option<&AgentId>,
+        endpoint: Option<&EndpointId>,
+    ) -> Result<()> {
+        if let Some(a) = agent {
+            self.check_ref(tenant, RefKind::Agent, a.as_str()).await?;
+        }
+        if let Some(e) = endpoint {
+            self.check_ref(tenant, RefKind::Endpoint, e.as_str())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Every record of this number, exactly (whatever the store returned).
+    async fn records_of(&self, e164: &E164) -> Result<Vec<PhoneNumber>> {
+        let mut v = self.store.find_by_e164(e164).await?;
+        v.retain(|r| &r.e164 == e164);
+        Ok(v)
     }
 
     fn ctx<'a>(&'a self, now: DateTime<Utc>, connection: Option<&'a Connection>) -> Ctx<'a> {
@@ -317,13 +418,20 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         }
     }
 
-    /// Saves an outcome with the expected version (and its events).
-    async fn save(&self, before: &PhoneNumber, out: &Outcome) -> Result<()> {
+    /// Saves an outcome with the expected version (and its events). A
+    /// deleted record that a tenant held (not a failed purchase) leaves its
+    /// aging tombstone, in the same store call.
+    async fn save(&self, before: &PhoneNumber, out: &Outcome, now: DateTime<Utc>) -> Result<()> {
         match &out.record {
             Some(r) => self.store.update(r, before.version, &out.events).await,
             None => {
+                let tombstone = (before.status != NumberStatus::Pending).then(|| Tombstone {
+                    e164: before.e164,
+                    tenant: before.tenant.clone(),
+                    released_at: before.released_at.unwrap_or(now),
+                });
                 self.store
-                    .delete(&before.id, before.version, &out.events)
+                    .delete(&before.id, before.version, tombstone.as_ref(), &out.events)
                     .await
             }
         }
@@ -343,8 +451,9 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         } else {
             None
         };
-        let out = lifecycle::apply(&r, &cmd, actor, &self.ctx(self.clock.now(), conn.as_ref()))?;
-        self.save(&r, &out).await?;
+        let now = self.clock.now()?;
+        let out = lifecycle::apply(&r, &cmd, actor, &self.ctx(now, conn.as_ref()))?;
+        self.save(&r, &out, now).await?;
         Ok(out.record)
     }
 
@@ -381,7 +490,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             operation: op.to_string(),
             request,
             response,
-            created_at: self.clock.now(),
+            created_at: self.clock.now()?,
         };
         match self.store.put_idempotency(&rec).await {
             Err(Error::AlreadyExists { .. }) | Ok(()) => Ok(()),
@@ -390,25 +499,28 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
     }
 
     /// `already_exists` for a live record of the number; `number_aging`
-    /// when another tenant released it too recently.
+    /// when another tenant released it too recently (a soft-released
+    /// record, or the tombstone of a deleted one).
     async fn check_acquirable(
         &self,
         tenant: &TenantId,
         e164: &E164,
         now: DateTime<Utc>,
-        except: Option<&NumberId>,
     ) -> Result<()> {
-        for r in self.store.find_by_e164(e164).await? {
-            if Some(&r.id) == except {
-                continue;
-            }
+        let aging = self.config.policy.aging_seconds;
+        for r in self.records_of(e164).await? {
             if r.status != NumberStatus::Released {
                 return Err(Error::AlreadyExists {
                     what: e164.to_string(),
                 });
             }
             if let Some(at) = r.released_at {
-                check_aging(&r.tenant, at, tenant, now, self.config.policy.aging_seconds)?;
+                check_aging(&r.tenant, at, tenant, now, aging)?;
+            }
+        }
+        for t in self.store.tombstones(e164).await? {
+            if &t.e164 == e164 {
+                check_aging(&t.tenant, t.released_at, tenant, now, aging)?;
             }
         }
         Ok(())
@@ -437,10 +549,18 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
     /// the actor's tenant unless the actor is a superadmin.
     pub async fn list(&self, actor: &Actor, mut query: ListQuery) -> Result<Page<PhoneNumber>> {
         query.window()?;
-        if actor.role != crate::actor::Role::Superadmin {
+        if actor.role != Role::Superadmin {
             query.tenant = Some(actor.tenant.clone());
         }
-        self.store.list(&query).await
+        let page = self.store.list(&query).await?;
+        if let Some(t) = &query.tenant {
+            if page.items.iter().any(|r| &r.tenant != t) {
+                return Err(store_broke(
+                    "list returned records outside the query's tenant",
+                ));
+            }
+        }
+        Ok(page)
     }
 
     /// Searches the provider's inventory (seed: Callaro
@@ -530,10 +650,10 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
     ) -> Result<Vec<OwnedEntry>> {
         let c = self.connection(actor, connection_id).await?;
         let owned = self.provider.list_owned(&c).await?;
-        let records = self.store.list_by_connection(&c.id).await?;
+        let records = self.records_of_connection(&c).await?;
         let by_number: HashMap<E164, &PhoneNumber> = records
             .iter()
-            .filter(|r| r.status != NumberStatus::Released && r.tenant == c.tenant)
+            .filter(|r| r.status != NumberStatus::Released)
             .map(|r| (r.e164, r))
             .collect();
         Ok(owned
@@ -576,18 +696,29 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             .connection_id
             .clone()
             .ok_or_else(|| problem("connection_id", "required", "a connection is required"))?;
-        let conn = self.connection(actor, &conn_id).await?;
+        let conn = self.connection_ref(actor, &conn_id).await?;
         actor.check_write(&conn.tenant)?;
         self.purchasable(&conn)?;
-        let now = self.clock.now();
+        let now = self.clock.now()?;
         let tenant = conn.tenant.clone();
+        self.check_refs(
+            &tenant,
+            req.inbound_agent.as_ref(),
+            req.endpoint_id.as_ref(),
+        )
+        .await?;
 
         // Which numbers: resume the earlier attempt's records first.
         let count = self.purchase_count(req)?;
         let mut slots: Vec<(NumberId, Option<PhoneNumber>)> = Vec::with_capacity(count);
         for i in 0..count {
             let id = derived_id(&[tenant.as_str(), &req.idempotency_key, &i.to_string()])?;
-            let existing = self.store.get(&id).await?;
+            // Another tenant's record under this id is never resumed.
+            let existing = self
+                .store
+                .get(&id)
+                .await?
+                .filter(|r| r.id == id && r.tenant == tenant);
             slots.push((id, existing));
         }
         let fresh = slots.iter().filter(|(_, e)| e.is_none()).count();
@@ -597,7 +728,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             Vec::new()
         };
         for c in &candidates {
-            self.check_acquirable(&tenant, &c.e164, now, None).await?;
+            self.check_acquirable(&tenant, &c.e164, now).await?;
         }
         let prices: Vec<_> = candidates.iter().map(|c| c.pricing).collect();
         let charge = purchase_charge(&prices)?;
@@ -669,7 +800,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                     if let Ok(out) =
                         lifecycle::apply(&pending, &cmd, actor, &self.ctx(now, Some(&conn)))
                     {
-                        let _ = self.save(&pending, &out).await;
+                        let _ = self.save(&pending, &out, now).await;
                     }
                     return Err(e);
                 }
@@ -680,7 +811,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                     .await?;
             }
             let done = self.complete(&pending, &owned, actor, &conn, now, req)?;
-            self.save(&pending, &done).await?;
+            self.save(&pending, &done, now).await?;
             bought.extend(done.record);
         }
         if bought.len() != count {
@@ -823,9 +954,17 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         {
             return serde_json::from_value(v).map_err(|e| Error::invalid_input(e.to_string()));
         }
-        let connections = self.store.list_connections(&actor.tenant).await?;
+        let connections = self
+            .draft_connection(actor, req.draft.connection_id.as_deref())
+            .await?;
         let valid = screens::validate_import(&req.draft, &connections, actor)?;
-        let conn = self.connection(actor, &valid.connection_id).await?;
+        let conn = connections
+            .into_iter()
+            .find(|c| c.id == valid.connection_id)
+            .ok_or(Error::UnknownReference {
+                field: "connection_id".into(),
+            })?;
+        actor.check_write(&conn.tenant)?;
         let owned: HashMap<E164, OwnedNumber> = self
             .provider
             .list_owned(&conn)
@@ -833,7 +972,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             .into_iter()
             .map(|o| (o.e164, o))
             .collect();
-        let now = self.clock.now();
+        let now = self.clock.now()?;
         let mut problems = Vec::new();
         for (i, item) in valid.numbers.iter().enumerate() {
             if !owned.contains_key(&item.e164) {
@@ -853,11 +992,16 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         };
         for (i, item) in valid.numbers.iter().enumerate() {
             let id = derived_id(&[conn.tenant.as_str(), &req.idempotency_key, &i.to_string()])?;
-            if let Some(r) = self.store.get(&id).await? {
+            if let Some(r) = self
+                .store
+                .get(&id)
+                .await?
+                .filter(|r| r.id == id && r.tenant == conn.tenant)
+            {
                 result.imported.push(r);
                 continue;
             }
-            let existing = self.store.find_by_e164(&item.e164).await?;
+            let existing = self.records_of(&item.e164).await?;
             if existing
                 .iter()
                 .any(|r| r.status != NumberStatus::Released && r.tenant == conn.tenant)
@@ -865,8 +1009,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 result.already_imported.push(item.e164);
                 continue;
             }
-            self.check_acquirable(&conn.tenant, &item.e164, now, None)
-                .await?;
+            self.check_acquirable(&conn.tenant, &item.e164, now).await?;
             let o = &owned[&item.e164];
             if let Some(w) = &self.config.default_webhooks {
                 self.provider.configure_webhooks(&conn, &o.sid, w).await?;
@@ -895,16 +1038,26 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
 
     /// Registers a number by hand (BYOT; seed: "Add manually").
     pub async fn add_manual(&self, actor: &Actor, draft: &ManualDraft) -> Result<PhoneNumber> {
-        let connections = self.store.list_connections(&actor.tenant).await?;
-        let v = screens::validate_manual_draft(draft, &connections, actor)?;
-        let now = self.clock.now();
-        self.check_acquirable(&actor.tenant, &v.e164, now, None)
+        let connections = self
+            .draft_connection(actor, draft.connection_id.as_deref())
             .await?;
-        let conn = connections.iter().find(|c| c.id == v.connection_id);
+        let v = screens::validate_manual_draft(draft, &connections, actor)?;
+        let conn = connections
+            .iter()
+            .find(|c| c.id == v.connection_id)
+            .ok_or(Error::UnknownReference {
+                field: "connection_id".into(),
+            })?;
+        let tenant = conn.tenant.clone();
+        actor.check_write(&tenant)?;
+        self.check_refs(&tenant, v.inbound_agent.as_ref(), None)
+            .await?;
+        let now = self.clock.now()?;
+        self.check_acquirable(&tenant, &v.e164, now).await?;
         let mut r = PhoneNumber::new(
             NewNumber {
                 id: self.store.next_id().await?,
-                tenant: actor.tenant.clone(),
+                tenant,
                 e164: v.e164,
                 country: v.country,
                 kind: v.kind,
@@ -919,8 +1072,8 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         r.allowed_inbound_countries = v.allowed_inbound_countries;
         r.allowed_outbound_countries = v.allowed_outbound_countries;
         r.vendor_fields = v.vendor_fields;
-        r.provider = conn.map(|c| ProviderRef {
-            provider: c.provider.clone(),
+        r.provider = Some(ProviderRef {
+            provider: conn.provider.clone(),
             sid: None,
         });
         let ev = Self::created(&r, actor, now, "manual");
@@ -941,17 +1094,29 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         expected_version: Option<u64>,
     ) -> Result<PhoneNumber> {
         let r = self.load(actor, id).await?;
+        actor.check_write(&r.tenant)?;
         if let Some(v) = expected_version {
             lifecycle::check_version(&r, v)?;
         }
-        let conn = self.connection_of(&r).await?;
+        // Every id the patch carries is resolved in the number's tenant.
+        let conn = match &patch.connection_id {
+            Some(c) => Some(self.connection_in(&r.tenant, c).await?),
+            None => self.connection_of(&r).await?,
+        };
+        self.check_refs(
+            &r.tenant,
+            patch.inbound_agent.as_ref().and_then(Option::as_ref),
+            patch.endpoint_id.as_ref().and_then(Option::as_ref),
+        )
+        .await?;
+        let now = self.clock.now()?;
         let out = lifecycle::apply(
             &r,
             &Command::Update { patch },
             actor,
-            &self.ctx(self.clock.now(), conn.as_ref()),
+            &self.ctx(now, conn.as_ref()),
         )?;
-        self.save(&r, &out).await?;
+        self.save(&r, &out, now).await?;
         out.record.ok_or(Error::NotFound)
     }
 
@@ -970,21 +1135,41 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
     }
 
     /// Assigns a parent-pool DID to a sub-account (seed: Vobiz "Assign DID
-    /// to Sub-Account").
+    /// to Sub-Account"). The sub-account is resolved through the store
+    /// ([`NumberStore::get_sub_account`]) within the number's tenant; its
+    /// master account is the store's, never the caller's.
+    ///
+    /// # Errors
+    /// `unknown_reference` (field `sub_account`) for an unknown or foreign
+    /// sub-account, `no_master_account` for a number without one,
+    /// `sub_account_mismatch` for a sub-account of another master,
+    /// `already_assigned`.
     pub async fn assign_sub_account(
         &self,
         actor: &Actor,
         id: &NumberId,
-        sub_account: SubAccount,
+        sub_account: &AccountId,
     ) -> Result<PhoneNumber> {
-        self.run(
-            actor,
-            id,
-            Command::AssignToSubAccount { sub_account },
-            false,
-        )
-        .await?
-        .ok_or(Error::NotFound)
+        let r = self.load(actor, id).await?;
+        actor.check_write(&r.tenant)?;
+        let found = self
+            .store
+            .get_sub_account(sub_account)
+            .await?
+            .filter(|s| &s.id == sub_account && s.tenant == r.tenant)
+            .ok_or(Error::UnknownReference {
+                field: "sub_account".into(),
+            })?;
+        let cmd = Command::AssignToSubAccount {
+            sub_account: SubAccount {
+                id: found.id,
+                master: found.master,
+            },
+        };
+        let now = self.clock.now()?;
+        let out = lifecycle::apply(&r, &cmd, actor, &self.ctx(now, None))?;
+        self.save(&r, &out, now).await?;
+        out.record.ok_or(Error::NotFound)
     }
 
     /// Moves a DID back to the parent pool under the cool-off; `force` by an
@@ -1023,11 +1208,12 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
     ) -> Result<PhoneNumber> {
         let r = self.load(actor, id).await?;
         let conn = self.connection_of(&r).await?;
+        let now = self.clock.now()?;
         let out = lifecycle::apply(
             &r,
             &Command::ConfigureWebhooks { webhooks },
             actor,
-            &self.ctx(self.clock.now(), conn.as_ref()),
+            &self.ctx(now, conn.as_ref()),
         )?;
         let (Some(conn), Some(sid)) = (conn.as_ref(), r.provider_sid()) else {
             return Err(Error::NotSupported {
@@ -1042,7 +1228,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                     .await?;
             }
         }
-        self.save(&r, &out).await?;
+        self.save(&r, &out, now).await?;
         out.record.ok_or(Error::NotFound)
     }
 
@@ -1062,7 +1248,8 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             ReleaseMode::Hard => Command::HardDelete,
             ReleaseMode::Soft => Command::SoftRelease,
         };
-        let out = lifecycle::apply(&r, &cmd, actor, &self.ctx(self.clock.now(), None))?;
+        let now = self.clock.now()?;
+        let out = lifecycle::apply(&r, &cmd, actor, &self.ctx(now, None))?;
         for e in &out.effects {
             if let Effect::ReleaseAtProvider { sid, .. } = e {
                 let Some(sid) = sid else {
@@ -1080,7 +1267,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 }
             }
         }
-        self.save(&r, &out).await?;
+        self.save(&r, &out, now).await?;
         Ok(out.record)
     }
 
@@ -1103,8 +1290,9 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             },
             None => Command::MarkMissingAtProvider,
         };
-        let out = lifecycle::apply(&r, &cmd, actor, &self.ctx(self.clock.now(), Some(&conn)))?;
-        self.save(&r, &out).await?;
+        let now = self.clock.now()?;
+        let out = lifecycle::apply(&r, &cmd, actor, &self.ctx(now, Some(&conn)))?;
+        self.save(&r, &out, now).await?;
         out.record.ok_or(Error::NotFound)
     }
 
@@ -1116,8 +1304,8 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         let conn = self.connection(actor, connection_id).await?;
         actor.check_write(&conn.tenant)?;
         let owned = self.provider.list_owned(&conn).await?;
-        let records = self.store.list_by_connection(&conn.id).await?;
-        let now = self.clock.now();
+        let records = self.records_of_connection(&conn).await?;
+        let now = self.clock.now()?;
         let diff = sync::diff(&records, &owned, now, self.config.pending_timeout_seconds);
         let by_id: HashMap<&NumberId, &PhoneNumber> = records.iter().map(|r| (&r.id, r)).collect();
         let ctx = self.ctx(now, Some(&conn));
@@ -1176,7 +1364,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         for (id, cmd, what) in steps {
             let Some(r) = by_id.get(id) else { continue };
             let res = match lifecycle::apply(r, &cmd, actor, &ctx) {
-                Ok(out) => self.save(r, &out).await,
+                Ok(out) => self.save(r, &out, now).await,
                 Err(e) => Err(e),
             };
             match (res, what) {
@@ -1218,6 +1406,29 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         Ok(report)
     }
 
+    /// The records of a connection, keeping only those of its tenant that
+    /// name it (whatever the store returned).
+    async fn records_of_connection(&self, conn: &Connection) -> Result<Vec<PhoneNumber>> {
+        let mut v = self.store.list_by_connection(&conn.id).await?;
+        v.retain(|r| r.tenant == conn.tenant && r.connection_id.as_ref() == Some(&conn.id));
+        Ok(v)
+    }
+
+    /// The connection a wizard draft names, when the actor may use it (a
+    /// superadmin: any tenant's); empty otherwise, so that validation
+    /// reports `unknown_connection`.
+    async fn draft_connection(&self, actor: &Actor, id: Option<&str>) -> Result<Vec<Connection>> {
+        let Some(id) = id.and_then(|s| ConnectionId::new(s).ok()) else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .find_connection(&id)
+            .await?
+            .filter(|c| actor.check_read(&c.tenant).is_ok())
+            .into_iter()
+            .collect())
+    }
+
     async fn adopt(
         &self,
         actor: &Actor,
@@ -1227,24 +1438,22 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
     ) -> Result<NumberId> {
         // A live record of this number elsewhere (a BYOT record of this
         // connection, say) takes the number over as platform-managed.
-        let live: Vec<PhoneNumber> = self
-            .store
-            .find_by_e164(&o.e164)
-            .await?
-            .into_iter()
-            .filter(|r| r.status != NumberStatus::Released)
-            .collect();
-        if let Some(r) = live.first() {
-            return Err(Error::AlreadyExists {
-                what: format!("{} (record {})", o.e164, r.id),
-            });
-        }
+        // The error names the number only: the live record may be another
+        // tenant's.
+        self.check_acquirable(&conn.tenant, &o.e164, now).await?;
         let id = derived_id(&[conn.tenant.as_str(), "adopt", o.e164.as_str()])?;
         let mut r = owned_record(id.clone(), conn, o, now);
         r.last_synced_at = Some(now);
         let ev = Self::created(&r, actor, now, "adopted_by_sync");
         self.store.insert(&r, &[ev]).await?;
         Ok(id)
+    }
+}
+
+/// The store broke its contract (a row it should not have returned).
+fn store_broke(what: &str) -> Error {
+    Error::Store {
+        message: format!("store contract violated: {what}"),
     }
 }
 

@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, TimeZone, Utc};
-use telnum::lifecycle::SubAccount;
 use telnum::memory::{block_on, ManualClock, MemoryStore};
-use telnum::ports::{AvailableQuery, Clock, ListQuery, NumberStore};
+use telnum::ports::{AvailableQuery, Clock, ListQuery, NumberStore, SubAccountRecord};
 use telnum::record::{Connection, ConnectionStatus, NumberStatus, VendorSupport, WebhookConfig};
 use telnum::screens::{ImportDraft, ImportItem, ManualDraft};
 use telnum::service::{ImportRequest, Numbers, PurchaseRequest, ReleaseMode, ServiceConfig};
@@ -45,6 +44,11 @@ fn service() -> Svc {
     let store = MemoryStore::new();
     store.add_connection(connection("acme", "conn_twilio"));
     store.add_connection(connection("globex", "conn_globex"));
+    store.add_sub_account(SubAccountRecord {
+        id: AccountId::new("SA_1").unwrap(),
+        master: AccountId::new("MA_1").unwrap(),
+        tenant: TenantId::new("acme").unwrap(),
+    });
     Numbers::new(
         store,
         SimulatedProvider::new(),
@@ -422,12 +426,9 @@ fn sub_account_cool_off_then_forced_move() {
     let svc = service();
     let n = buy(&svc, "sa", 1).unwrap().remove(0);
     let a = admin();
-    let sub = SubAccount {
-        id: AccountId::new("SA_1").unwrap(),
-        master: AccountId::new("MA_1").unwrap(),
-    };
-    block_on(svc.assign_sub_account(&a, &n.id, sub)).unwrap();
-    let now = svc.clock().now();
+    let sub = AccountId::new("SA_1").unwrap();
+    block_on(svc.assign_sub_account(&a, &n.id, &sub)).unwrap();
+    let now = svc.clock().now().unwrap();
     block_on(svc.record_call(&a, &n.id, now - Duration::days(3))).unwrap();
     let e = block_on(svc.unassign_sub_account(&a, &n.id, false)).unwrap_err();
     assert_eq!(e.code(), "did_cool_off_in_effect");
@@ -520,7 +521,7 @@ fn two_services_on_one_store_exactly_one_update_wins() {
     let b = Numbers::new(
         store.clone(),
         a.provider().clone(),
-        ManualClock::new(a.clock().now()),
+        ManualClock::new(a.clock().now().unwrap()),
         ServiceConfig::default(),
     );
     let n = buy(&a, "c", 1).unwrap().remove(0);
