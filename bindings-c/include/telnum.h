@@ -140,9 +140,10 @@ void telnum_string_free(char *s);
 // last call on this thread succeeded.
 char *telnum_last_error(void);
 
-// A static, NUL-terminated name for a status, e.g. `"invalid_input"`. Do
-// not free it.
-const char *telnum_status_name(enum TelnumStatus status);
+// A static, NUL-terminated name for a status value, e.g.
+// `"invalid_input"`; `"unknown"` for any value that is not a status (it
+// takes an `int`, so any value a C caller passes is safe). Do not free it.
+const char *telnum_status_name(int status);
 
 // Parses what a person typed into E.164.
 //
@@ -424,6 +425,16 @@ enum TelnumStatus telnum_numbers_call(struct TelnumNumbers *numbers,
 enum TelnumStatus telnum_numbers_put_connection(struct TelnumNumbers *numbers,
                                                 const char *connection,
                                                 size_t connection_len);
+
+// Adds or replaces a sub-account (`SubAccountRecord` JSON:
+// `{"id","master","tenant"}`) in the store. `assign_sub_account` resolves
+// sub-accounts only through the store.
+//
+// # Safety
+// `numbers` from a constructor; `sub_account` valid for its length.
+enum TelnumStatus telnum_numbers_put_sub_account(struct TelnumNumbers *numbers,
+                                                 const char *sub_account,
+                                                 size_t sub_account_len);
 
 // Simulated provider only: gives connection `connection_id` a number it
 // owns outside the app (`OwnedNumber` JSON), to try import and sync.

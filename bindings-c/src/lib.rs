@@ -12,7 +12,7 @@
 //!   `TELNUM_STATUS_PANIC`, never an unwind into C.
 
 use std::cell::{Cell, RefCell};
-use std::ffi::{c_char, CString};
+use std::ffi::{c_char, c_int, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use telnum::{Country, Error, E164};
@@ -256,24 +256,26 @@ pub extern "C" fn telnum_last_error() -> *mut c_char {
     .unwrap_or(std::ptr::null_mut())
 }
 
-/// A static, NUL-terminated name for a status, e.g. `"invalid_input"`. Do
-/// not free it.
+/// A static, NUL-terminated name for a status value, e.g.
+/// `"invalid_input"`; `"unknown"` for any value that is not a status (it
+/// takes an `int`, so any value a C caller passes is safe). Do not free it.
 #[no_mangle]
-pub extern "C" fn telnum_status_name(status: TelnumStatus) -> *const c_char {
+pub extern "C" fn telnum_status_name(status: c_int) -> *const c_char {
     let s: &'static [u8] = match status {
-        TelnumStatus::Ok => b"ok\0",
-        TelnumStatus::NullParameter => b"null_parameter\0",
-        TelnumStatus::InvalidUtf8 => b"invalid_utf8\0",
-        TelnumStatus::InteriorNul => b"interior_nul\0",
-        TelnumStatus::InvalidJson => b"invalid_json\0",
-        TelnumStatus::InvalidInput => b"invalid_input\0",
-        TelnumStatus::NotFound => b"not_found\0",
-        TelnumStatus::Forbidden => b"forbidden\0",
-        TelnumStatus::Conflict => b"conflict\0",
-        TelnumStatus::Upstream => b"upstream\0",
-        TelnumStatus::CallbackFailed => b"callback_failed\0",
-        TelnumStatus::Panic => b"panic\0",
-        TelnumStatus::Other => b"other\0",
+        0 => b"ok\0",
+        1 => b"null_parameter\0",
+        2 => b"invalid_utf8\0",
+        3 => b"interior_nul\0",
+        4 => b"invalid_json\0",
+        5 => b"invalid_input\0",
+        6 => b"not_found\0",
+        7 => b"forbidden\0",
+        8 => b"conflict\0",
+        9 => b"upstream\0",
+        10 => b"callback_failed\0",
+        11 => b"panic\0",
+        12 => b"other\0",
+        _ => b"unknown\0",
     };
     s.as_ptr().cast()
 }
@@ -346,8 +348,13 @@ mod tests {
         for (s, v) in all {
             assert_eq!(s as i32, v);
             // SAFETY: static NUL-terminated string.
-            let name = unsafe { CStr::from_ptr(telnum_status_name(s)) };
+            let name = unsafe { CStr::from_ptr(telnum_status_name(s as c_int)) };
             assert!(names.insert(name.to_owned()));
+        }
+        for bad in [-1, 13, 99, c_int::MIN, c_int::MAX] {
+            // SAFETY: static NUL-terminated string.
+            let name = unsafe { CStr::from_ptr(telnum_status_name(bad)) };
+            assert_eq!(name.to_str().unwrap(), "unknown");
         }
     }
 

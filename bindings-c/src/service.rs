@@ -20,8 +20,8 @@ use telnum::ports::{
 use telnum::service::{Numbers, ServiceConfig};
 use telnum::simulated::SimulatedProvider;
 use telnum::{
-    AccountId, AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result, TenantId,
-    WebhookConfig, E164,
+    AccountId, AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result,
+    TenantId, WebhookConfig, E164,
 };
 
 use crate::ops::{read_json, typed};
@@ -317,7 +317,11 @@ impl NumberStore for Store {
     ) -> impl Future<Output = Result<Option<SubAccountRecord>>> + MaybeSend {
         store_method!(self, m => m.get_sub_account(id), "get_sub_account", json!([id]))
     }
-    fn ref_owner(&self, kind: RefKind, id: &str) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
+    fn ref_owner(
+        &self,
+        kind: RefKind,
+        id: &str,
+    ) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
         store_method!(self, m => m.ref_owner(kind, id), "ref_owner", json!([kind, id]))
     }
 }
@@ -443,7 +447,7 @@ pub unsafe extern "C" fn telnum_numbers_new_embedded(
                 Prov::Simulated(sim.clone()),
                 SystemClock,
                 cfg,
-            ),
+            )?,
             simulated: Some(sim),
         };
         // SAFETY: checked above.
@@ -523,7 +527,7 @@ pub unsafe extern "C" fn telnum_numbers_new(
             None => Store::Memory(MemoryStore::new()),
         };
         let n = TelnumNumbers {
-            svc: Numbers::new(st, prov, SystemClock, cfg),
+            svc: Numbers::new(st, prov, SystemClock, cfg)?,
             simulated,
         };
         // SAFETY: checked above.

@@ -23,8 +23,8 @@ use telnum::ports::{
 use telnum::service::{Numbers as Service, ServiceConfig};
 use telnum::simulated::SimulatedProvider;
 use telnum::{
-    AccountId, AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result, TenantId,
-    WebhookConfig, E164,
+    AccountId, AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result,
+    TenantId, WebhookConfig, E164,
 };
 
 use crate::{arg, from_json_js, invalid, js_error, ms_to_time, to_js, to_json_js};
@@ -322,7 +322,11 @@ impl NumberStore for Store {
     }
     /// Optional in JS: a store without `refOwner` keeps no registry of
     /// agents or endpoints.
-    fn ref_owner(&self, kind: RefKind, id: &str) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
+    fn ref_owner(
+        &self,
+        kind: RefKind,
+        id: &str,
+    ) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
         async move {
             match self {
                 Store::Memory(m) => m.ref_owner(kind, id).await,
@@ -464,7 +468,9 @@ impl Clock for JsClock {
                     .ok_or_else(|| bad("clock.now is not a function"))?;
                 let t = f.call0(o).map_err(|_| bad("the host clock threw"))?;
                 if t.is_instance_of::<js_sys::Promise>() {
-                    return Err(bad("the clock must answer synchronously, not with a Promise"));
+                    return Err(bad(
+                        "the clock must answer synchronously, not with a Promise",
+                    ));
                 }
                 crate::arg_time(&t, "clock.now()").map_err(|_| {
                     bad("expected a valid Date, an RFC 3339 string or finite milliseconds")
@@ -523,7 +529,7 @@ impl Numbers {
             None => ServiceConfig::default(),
         };
         Ok(Numbers {
-            inner: Rc::new(Service::new(store, provider, clock, config)),
+            inner: Rc::new(Service::new(store, provider, clock, config).map_err(|e| js_error(&e))?),
             simulated,
         })
     }

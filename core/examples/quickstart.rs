@@ -60,7 +60,7 @@ fn main() -> telnum::Result<()> {
             }),
             ..ServiceConfig::default()
         },
-    );
+    )?;
     let admin = Actor::new(TenantId::new("acme")?, Role::Admin).with_user("ops@acme");
     let us = Country::new("US")?;
 

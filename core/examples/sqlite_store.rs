@@ -17,7 +17,8 @@ use telnum::ports::{
     IdempotencyRecord, ListQuery, MaybeSend, NumberStore, Page, SubAccountRecord, Tombstone,
 };
 use telnum::{
-    AccountId, AuditEvent, Connection, ConnectionId, Error, NumberId, PhoneNumber, Result, TenantId, E164,
+    AccountId, AuditEvent, Connection, ConnectionId, Error, NumberId, PhoneNumber, Result,
+    TenantId, E164,
 };
 
 /// A NumberStore on one SQLite connection.
@@ -286,7 +287,11 @@ impl NumberStore for SqliteStore {
 
     fn tombstones(&self, e164: &E164) -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend {
         ready(self.with(|db| {
-            Self::bodies(db, "SELECT body FROM tombstones WHERE e164 = ?1", e164.as_str())
+            Self::bodies(
+                db,
+                "SELECT body FROM tombstones WHERE e164 = ?1",
+                e164.as_str(),
+            )
         }))
     }
 
@@ -445,7 +450,11 @@ impl NumberStore for SqliteStore {
         id: &AccountId,
     ) -> impl Future<Output = Result<Option<SubAccountRecord>>> + MaybeSend {
         ready(self.with(|db| {
-            let mut v = Self::bodies(db, "SELECT body FROM sub_accounts WHERE id = ?1", id.as_str())?;
+            let mut v = Self::bodies(
+                db,
+                "SELECT body FROM sub_accounts WHERE id = ?1",
+                id.as_str(),
+            )?;
             Ok(v.pop())
         }))
     }
@@ -503,7 +512,7 @@ fn main() -> Result<()> {
         SimulatedProvider::new(),
         clock,
         ServiceConfig::default(),
-    );
+    )?;
     let admin = telnum::Actor::new(TenantId::new("acme")?, telnum::Role::Admin);
     let bought = block_on(svc.purchase(
         &admin,

@@ -28,6 +28,7 @@ pub enum Role {
 
 /// The actor behind a command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Actor {
     /// The tenant the actor works in (a superadmin may act on others).
     pub tenant: TenantId,

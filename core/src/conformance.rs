@@ -556,7 +556,10 @@ async fn tombstones<S: NumberStore>(s: S) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let got = s.tombstones(&r.e164).await.map_err(|e| e.to_string())?;
-    ensure!(got == vec![stone.clone()], "tombstones after delete: {got:?}");
+    ensure!(
+        got == vec![stone.clone()],
+        "tombstones after delete: {got:?}"
+    );
     let other = record(6, "acme");
     ensure!(
         s.tombstones(&other.e164)
@@ -608,9 +611,7 @@ async fn sub_accounts<S: NumberStore>(s: S) -> Result<(), String> {
         master: AccountId::new("MA_2").unwrap(),
         ..sa.clone()
     };
-    s.put_sub_account(&moved)
-        .await
-        .map_err(|e| e.to_string())?;
+    s.put_sub_account(&moved).await.map_err(|e| e.to_string())?;
     let got = s.get_sub_account(&sa.id).await.map_err(|e| e.to_string())?;
     ensure!(got == Some(moved), "put must replace: {got:?}");
     Ok(())

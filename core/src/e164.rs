@@ -81,6 +81,7 @@ pub enum Format {
 /// Everything telnum knows about a number, in one serialisable value (the
 /// form `parseE164` returns in JS and `telnum_e164_parse` in C).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NumberInfo {
     /// The canonical `+…` form.
     pub e164: E164,

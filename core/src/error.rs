@@ -19,6 +19,7 @@ pub const MAX_INPUT_CHARS: usize = 250;
 /// One problem found while validating a draft (for example the add-number
 /// wizard), naming the field it concerns and a stable code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldProblem {
     /// The field the problem concerns, as named in the serde form of the draft.
     pub field: String,

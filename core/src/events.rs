@@ -52,6 +52,7 @@ pub enum EventKind {
 /// One field that changed, before and after (serde values; secrets stay
 /// redacted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldChange {
     /// Field name in the serde form of [`crate::PhoneNumber`].
     pub field: String,
@@ -63,6 +64,7 @@ pub struct FieldChange {
 
 /// An entry for the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AuditEvent {
     /// What happened.
     pub kind: EventKind,

@@ -20,8 +20,8 @@ use crate::e164::{Format, E164};
 use crate::error::{Error, Result};
 use crate::ids::TenantId;
 use crate::ids::{AccountId, ConnectionId, NumberId};
-use crate::lifecycle::{self, Command, Ctx, LifecyclePolicy};
 use crate::lifecycle::Patch;
+use crate::lifecycle::{self, Command, Ctx, LifecyclePolicy};
 use crate::pool::{CallOutcome, Callee, CallerIdPool, PickDelta, PoolSpec, Usage};
 use crate::ports::{AvailableQuery, Clock, ListQuery, NumberStore, OwnedNumber, Provider};
 use crate::record::WebhookConfig;
@@ -147,6 +147,7 @@ pub fn format_e164(a: Value) -> Result<Value> {
 #[serde(deny_unknown_fields)]
 struct ApplyArgs {
     record: PhoneNumber,
+    #[serde(deserialize_with = "strict_command")]
     command: Command,
     actor: Actor,
     now: DateTime<Utc>,
@@ -154,6 +155,26 @@ struct ApplyArgs {
     connection: Option<Connection>,
     #[serde(default)]
     policy: LifecyclePolicy,
+}
+
+/// A command that refuses unknown fields in every variant: serde ignores
+/// extra fields next to the tag of a variant without fields
+/// (`{"type":"activate","force":true}`), so every key given must be one
+/// the command reads back.
+fn strict_command<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Command, D::Error> {
+    use serde::de::Error as _;
+    let v = Value::deserialize(d)?;
+    let c: Command = serde_json::from_value(v.clone()).map_err(D::Error::custom)?;
+    let known = serde_json::to_value(&c).map_err(D::Error::custom)?;
+    if let (Some(given), Some(known)) = (v.as_object(), known.as_object()) {
+        if let Some(k) = given.keys().find(|k| !known.contains_key(*k)) {
+            return Err(D::Error::custom(format!(
+                "unknown field `{k}` in command `{}`",
+                c.name()
+            )));
+        }
+    }
+    Ok(c)
 }
 
 /// `{record, command, actor, now, connection?, policy?}` →
@@ -262,6 +283,7 @@ struct CoolOffArgs {
     last_call_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
     #[serde(default = "default_cool_off")]
+    #[serde(deserialize_with = "crate::time::non_negative")]
     cool_off_seconds: i64,
 }
 
@@ -284,6 +306,7 @@ struct AgingArgs {
     acquirer: TenantId,
     now: DateTime<Utc>,
     #[serde(default = "default_aging")]
+    #[serde(deserialize_with = "crate::time::non_negative")]
     aging_seconds: i64,
 }
 
@@ -442,6 +465,7 @@ struct SyncDiffArgs {
     owned: Vec<OwnedNumber>,
     now: DateTime<Utc>,
     #[serde(default = "default_pending_timeout")]
+    #[serde(deserialize_with = "crate::time::non_negative")]
     pending_timeout_seconds: i64,
 }
 

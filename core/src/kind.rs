@@ -69,7 +69,7 @@ impl NumberKind {
 
 /// What a number can do. Missing fields deserialise as `false`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct Capabilities {
     /// Voice calls.
     pub voice: bool,

@@ -51,7 +51,7 @@
 //!     auth: None,
 //! });
 //! let now = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
-//! let svc = Numbers::new(store, SimulatedProvider::new(), ManualClock::new(now), ServiceConfig::default());
+//! let svc = Numbers::new(store, SimulatedProvider::new(), ManualClock::new(now), ServiceConfig::default())?;
 //! let admin = Actor::new(TenantId::new("acme")?, Role::Admin);
 //! let bought = block_on(svc.purchase(&admin, &PurchaseRequest {
 //!     connection_id: Some(ConnectionId::new("conn_1")?),

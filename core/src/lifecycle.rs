@@ -50,15 +50,25 @@ use crate::webhook::check_webhook_url;
 
 /// Host-configurable rule settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct LifecyclePolicy {
     /// DID cool-off after the last call, in seconds (default 15 days).
+    #[serde(deserialize_with = "crate::time::non_negative")]
     pub cool_off_seconds: i64,
     /// Aging before another tenant may acquire a released number, in
     /// seconds (default 45 days).
+    #[serde(deserialize_with = "crate::time::non_negative")]
     pub aging_seconds: i64,
     /// Accept webhook URLs to loopback/private/link-local hosts (development).
     pub allow_internal_webhook_hosts: bool,
+}
+
+impl LifecyclePolicy {
+    /// `invalid_input` for a negative duration.
+    pub fn validate(&self) -> Result<()> {
+        crate::time::check_non_negative("cool_off_seconds", self.cool_off_seconds)?;
+        crate::time::check_non_negative("aging_seconds", self.aging_seconds)
+    }
 }
 
 impl Default for LifecyclePolicy {
@@ -73,6 +83,7 @@ impl Default for LifecyclePolicy {
 
 /// A sub-account and the master account it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SubAccount {
     /// The sub-account.
     pub id: AccountId,
@@ -134,7 +145,7 @@ pub struct Patch {
 /// A command on a number record. Serialised with a `type` tag, e.g.
 /// `{"type":"activate"}` or `{"type":"unassign_from_sub_account","force":true}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "type", rename_all = "snake_case")]
 pub enum Command {
     /// The provider confirmed a purchase: `pending` → `inactive`.
     CompleteAcquisition {
@@ -230,7 +241,7 @@ pub struct Ctx<'a> {
 
 /// Something the host must do at the provider after a successful command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "type", rename_all = "snake_case")]
 pub enum Effect {
     /// Release the number at the provider (platform-managed numbers only).
     ReleaseAtProvider {
@@ -248,6 +259,7 @@ pub enum Effect {
 
 /// The result of a successful command.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// The new record, or None when the command removed it.
     pub record: Option<PhoneNumber>,

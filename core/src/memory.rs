@@ -258,10 +258,7 @@ impl NumberStore for MemoryStore {
         }))
     }
 
-    fn tombstones(
-        &self,
-        e164: &E164,
-    ) -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend {
+    fn tombstones(&self, e164: &E164) -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend {
         ready(self.guarded("tombstones", |i| {
             Ok(i.tombstones.get(e164).cloned().unwrap_or_default())
         }))
@@ -389,9 +386,7 @@ impl NumberStore for MemoryStore {
         &self,
         id: &AccountId,
     ) -> impl Future<Output = Result<Option<SubAccountRecord>>> + MaybeSend {
-        ready(self.guarded("get_sub_account", |i| {
-            Ok(i.sub_accounts.get(id).cloned())
-        }))
+        ready(self.guarded("get_sub_account", |i| Ok(i.sub_accounts.get(id).cloned())))
     }
 
     fn ref_owner(

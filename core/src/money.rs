@@ -105,6 +105,7 @@ impl<'de> Deserialize<'de> for Currency {
 /// assert_eq!(setup.to_string(), "1.00 USD");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Money {
     /// The amount in minor units; negative for credits.
     pub amount_minor: i64,

@@ -133,6 +133,7 @@ pub struct ListQuery {
 
 /// A resolved window of a list: `limit` items from `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Window {
     /// Items.
     pub limit: u32,
@@ -221,6 +222,7 @@ impl ListQuery {
 
 /// One page of a list, in a stable order (created_at, then id).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Page<T> {
     /// The items.
     pub items: Vec<T>,
@@ -234,6 +236,7 @@ pub struct Page<T> {
 
 /// A stored idempotency record: the first result of a keyed request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IdempotencyRecord {
     /// The tenant the key belongs to.
     pub tenant: TenantId,
@@ -364,8 +367,7 @@ pub trait NumberStore: MaybeSend + MaybeSync {
     ) -> impl Future<Output = Result<()>> + MaybeSend;
     /// The aging tombstones of this number, any tenant, any age (a store
     /// may drop those older than the longest aging period it serves).
-    fn tombstones(&self, e164: &E164)
-        -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend;
+    fn tombstones(&self, e164: &E164) -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend;
     /// A page of records matching `query` (with its tenant set, only that
     /// tenant's), ordered by `created_at` then `id`.
     fn list(
@@ -451,6 +453,7 @@ pub struct AvailableQuery {
 
 /// A number the provider offers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AvailableNumber {
     /// The provider's inventory id.
     pub inventory_id: String,
@@ -468,6 +471,7 @@ pub struct AvailableNumber {
 
 /// A price list line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PriceEntry {
     /// Country.
     pub country: Country,
@@ -479,6 +483,7 @@ pub struct PriceEntry {
 
 /// What to buy from the provider.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProviderPurchase {
     /// By inventory id (API flow) …
     pub inventory_id: Option<String>,
@@ -494,6 +499,7 @@ pub struct ProviderPurchase {
 
 /// A number the provider account owns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OwnedNumber {
     /// The number.
     pub e164: E164,

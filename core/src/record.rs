@@ -125,6 +125,7 @@ pub enum Management {
 
 /// Where the number lives at the provider.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProviderRef {
     /// Provider name, e.g. `"twilio"`, `"vobiz"`.
     pub provider: String,
@@ -135,7 +136,7 @@ pub struct ProviderRef {
 
 /// Webhook configuration of a number at its provider.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct WebhookConfig {
     /// Voice URL (called on inbound calls).
     pub voice_url: Option<String>,
@@ -146,6 +147,7 @@ pub struct WebhookConfig {
 /// SIP credentials for inbound routing (seed: "details including SIP
 /// credentials for routing").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SipCredentials {
     /// SIP user name.
     pub username: String,
@@ -155,6 +157,7 @@ pub struct SipCredentials {
 
 /// What a number costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Pricing {
     /// One-time setup fee.
     pub setup: Money,
@@ -176,6 +179,7 @@ fn yes() -> bool {
 /// A phone number owned by a tenant, with everything the screens and the
 /// rules need. Change it only through [`crate::lifecycle::apply`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PhoneNumber {
     /// Record id.
     pub id: NumberId,
@@ -359,6 +363,7 @@ pub enum ConnectionStatus {
 
 /// An extra phone field a vendor declares (e.g. mCube's executive number).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VendorField {
     /// Key in [`PhoneNumber::vendor_fields`].
     pub name: String,
@@ -375,7 +380,7 @@ pub struct VendorField {
 
 /// What the vendor behind a connection supports in-app.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct VendorSupport {
     /// Search inventory and purchase.
     pub search_purchase: bool,
@@ -391,6 +396,7 @@ pub struct VendorSupport {
 
 /// A telephony connection: a provider account configured for a tenant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Connection {
     /// Connection id.
     pub id: ConnectionId,

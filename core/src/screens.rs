@@ -54,6 +54,7 @@ pub enum Section {
 
 /// What the detail page offers an actor for one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AllowedActions {
     /// Buttons, in page order.
     pub actions: Vec<Action>,
@@ -130,6 +131,7 @@ pub enum AddSourceKind {
 
 /// One source the wizard may show, with the connections that offer it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddSource {
     /// The source.
     pub kind: AddSourceKind,
@@ -139,6 +141,7 @@ pub struct AddSource {
 
 /// Step 1 of the add-number wizard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddSources {
     /// Sources to show; manual is always there for a writer.
     pub sources: Vec<AddSource>,
@@ -195,7 +198,7 @@ pub fn add_sources(connections: &[Connection], actor: &Actor) -> AddSources {
 /// The manual (BYOT) path of the wizard: "Add number manually" then
 /// "Configure number".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct ManualDraft {
     /// Phone number (E.164), as typed.
     pub e164: Option<String>,
@@ -215,6 +218,7 @@ pub struct ManualDraft {
 
 /// A manual draft that passed validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ValidManualDraft {
     /// The number.
     pub e164: E164,
@@ -400,7 +404,7 @@ pub fn validate_manual_draft(
 
 /// One owned number to import.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct ImportItem {
     /// The number, as typed or as the provider lists it.
     pub e164: Option<String>,
@@ -410,7 +414,7 @@ pub struct ImportItem {
 
 /// An import of owned numbers (seed: Callaro `POST /phone_numbers/import_owned`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct ImportDraft {
     /// The numbers.
     pub numbers: Vec<ImportItem>,
@@ -424,6 +428,7 @@ pub struct ImportDraft {
 
 /// One validated import line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ValidImportItem {
     /// The number.
     pub e164: E164,
@@ -433,6 +438,7 @@ pub struct ValidImportItem {
 
 /// An import that passed validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ValidImport {
     /// The numbers, in draft order, without duplicates.
     pub numbers: Vec<ValidImportItem>,

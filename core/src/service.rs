@@ -55,12 +55,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::actor::Actor;
+use crate::actor::Role;
 use crate::cooloff::check_aging;
 use crate::country::Country;
 use crate::e164::E164;
 use crate::error::{Error, FieldProblem, Result};
 use crate::events::{AuditEvent, EventKind};
-use crate::actor::Role;
 use crate::ids::{AccountId, AgentId, ConnectionId, EndpointId, NumberId, TenantId};
 use crate::kind::NumberKind;
 use crate::lifecycle::{self, Command, Ctx, Effect, LifecyclePolicy, Outcome, Patch, SubAccount};
@@ -79,7 +79,7 @@ use crate::sync::{self, Drift, DEFAULT_PENDING_TIMEOUT_SECONDS};
 
 /// Service settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct ServiceConfig {
     /// Lifecycle rule settings (cool-off, aging, webhook hosts).
     pub policy: LifecyclePolicy,
@@ -87,7 +87,30 @@ pub struct ServiceConfig {
     /// "Voice URL and Status Callback set automatically").
     pub default_webhooks: Option<WebhookConfig>,
     /// Pending records younger than this are left alone by sync.
+    #[serde(deserialize_with = "crate::time::non_negative")]
     pub pending_timeout_seconds: i64,
+}
+
+impl ServiceConfig {
+    /// Checks the settings (see [`Numbers::new`]).
+    pub fn validate(&self) -> Result<()> {
+        self.policy.validate()?;
+        crate::time::check_non_negative("pending_timeout_seconds", self.pending_timeout_seconds)?;
+        if let Some(w) = &self.default_webhooks {
+            let allow = self.policy.allow_internal_webhook_hosts;
+            if let Some(u) = &w.voice_url {
+                crate::webhook::check_webhook_url("default_webhooks.voice_url", u, allow)?;
+            }
+            if let Some(u) = &w.status_callback_url {
+                crate::webhook::check_webhook_url(
+                    "default_webhooks.status_callback_url",
+                    u,
+                    allow,
+                )?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for ServiceConfig {
@@ -136,6 +159,7 @@ pub struct PurchaseRequest {
 
 /// The result of a purchase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PurchaseResult {
     /// The numbers bought (inactive until activated).
     pub numbers: Vec<PhoneNumber>,
@@ -143,9 +167,10 @@ pub struct PurchaseResult {
     pub charge: Option<Money>,
 }
 
-/// An import of owned numbers, with its idempotency key.
+/// An import of owned numbers, with its idempotency key. Its JSON form is
+/// the draft's fields beside `idempotency_key`; unknown fields are refused.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, from = "ImportRequestForm")]
 pub struct ImportRequest {
     /// The numbers, connection and confirmation.
     #[serde(flatten)]
@@ -154,8 +179,35 @@ pub struct ImportRequest {
     pub idempotency_key: String,
 }
 
+/// The JSON form of [`ImportRequest`] (serde cannot refuse unknown fields
+/// through `flatten`).
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[derive(Default)]
+struct ImportRequestForm {
+    numbers: Vec<screens::ImportItem>,
+    #[serde(alias = "telephony_connection_id")]
+    connection_id: Option<String>,
+    confirm_replace_webhooks: bool,
+    idempotency_key: String,
+}
+
+impl From<ImportRequestForm> for ImportRequest {
+    fn from(f: ImportRequestForm) -> ImportRequest {
+        ImportRequest {
+            draft: ImportDraft {
+                numbers: f.numbers,
+                connection_id: f.connection_id,
+                confirm_replace_webhooks: f.confirm_replace_webhooks,
+            },
+            idempotency_key: f.idempotency_key,
+        }
+    }
+}
+
 /// The result of an import.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportResult {
     /// Records created.
     pub imported: Vec<PhoneNumber>,
@@ -166,6 +218,7 @@ pub struct ImportResult {
 /// A number in the provider account, and whether the app has it (seed: the
 /// owned tab's "Already imported" vs "Not in app yet").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OwnedEntry {
     /// The provider's entry.
     pub number: OwnedNumber,
@@ -178,6 +231,7 @@ pub struct OwnedEntry {
 /// A number's detail page (seed: kros "details including SIP credentials
 /// for routing"; Callaro detail page).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NumberDetails {
     /// The record; SIP secrets redacted unless asked for by an admin.
     pub number: Value,
@@ -200,6 +254,7 @@ pub enum ReleaseMode {
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SyncReport {
     /// Records created for numbers the provider bills without a record.
     pub adopted: Vec<NumberId>,
@@ -283,13 +338,20 @@ fn canonical<T: Serialize>(v: &T) -> String {
 
 impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
     /// A service over the host's ports.
-    pub fn new(store: S, provider: P, clock: C, config: ServiceConfig) -> Self {
-        Numbers {
+    ///
+    /// # Errors
+    /// The settings are checked here, once: `invalid_webhook_url` for a
+    /// default webhook that is not an https URL to a public host (unless
+    /// the policy allows internal hosts), `invalid_input` for a negative
+    /// duration.
+    pub fn new(store: S, provider: P, clock: C, config: ServiceConfig) -> Result<Self> {
+        config.validate()?;
+        Ok(Numbers {
             store,
             provider,
             clock,
             config,
-        }
+        })
     }
 
     /// The store.
@@ -317,7 +379,9 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
     async fn load(&self, actor: &Actor, id: &NumberId) -> Result<PhoneNumber> {
         let r = self.store.get(id).await?.ok_or(Error::NotFound)?;
         if &r.id != id {
-            return Err(store_broke("get returned another record than the one asked for"));
+            return Err(store_broke(
+                "get returned another record than the one asked for",
+            ));
         }
         actor.check_read(&r.tenant)?;
         Ok(r)
@@ -325,11 +389,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
 
     /// The connection with this id, exactly (whatever the store returned).
     async fn find_connection(&self, id: &ConnectionId) -> Result<Option<Connection>> {
-        Ok(self
-            .store
-            .get_connection(id)
-            .await?
-            .filter(|c| &c.id == id))
+        Ok(self.store.get_connection(id).await?.filter(|c| &c.id == id))
     }
 
     /// A connection named as the resource of an operation: `not_found`
@@ -1042,12 +1102,11 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             .draft_connection(actor, draft.connection_id.as_deref())
             .await?;
         let v = screens::validate_manual_draft(draft, &connections, actor)?;
-        let conn = connections
-            .iter()
-            .find(|c| c.id == v.connection_id)
-            .ok_or(Error::UnknownReference {
+        let conn = connections.iter().find(|c| c.id == v.connection_id).ok_or(
+            Error::UnknownReference {
                 field: "connection_id".into(),
-            })?;
+            },
+        )?;
         let tenant = conn.tenant.clone();
         actor.check_write(&tenant)?;
         self.check_refs(&tenant, v.inbound_agent.as_ref(), None)

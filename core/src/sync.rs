@@ -31,6 +31,7 @@ pub const DEFAULT_PENDING_TIMEOUT_SECONDS: i64 = 15 * 60;
 
 /// One field that differs between a record and the provider.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DriftField {
     /// `webhooks`, `capabilities` or `label`.
     pub field: String,
@@ -42,6 +43,7 @@ pub struct DriftField {
 
 /// A record that drifted from the provider.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Drift {
     /// The record.
     pub number_id: NumberId,
@@ -53,6 +55,7 @@ pub struct Drift {
 
 /// The diff of a provider's inventory against records.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SyncDiff {
     /// Owned numbers without a record.
     pub adopt: Vec<OwnedNumber>,

@@ -21,6 +21,28 @@ pub fn add_seconds(t: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
     })
 }
 
+/// Deserialises a duration in seconds that may not be negative (a
+/// negative window would silently mean "none").
+pub(crate) fn non_negative<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let v = <i64 as serde::Deserialize>::deserialize(d)?;
+    if v < 0 {
+        return Err(serde::de::Error::custom(format!(
+            "a duration in seconds may not be negative (got {v})"
+        )));
+    }
+    Ok(v)
+}
+
+/// `invalid_input` naming `field` when a duration is negative.
+pub(crate) fn check_non_negative(field: &str, v: i64) -> crate::error::Result<()> {
+    if v < 0 {
+        return Err(crate::error::Error::invalid_input(format!(
+            "{field} may not be negative"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,3 +55,123 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn negative_durations_are_refused_not_read_as_none() {
+    let now = "2026-05-01T00:00:00Z";
+    let refused = [
+        call(
+            "check_cool_off",
+            json!({"last_call_at": now, "now": now, "cool_off_seconds": -1}),
+        ),
+        call(
+            "check_aging",
+            json!({"released_by":"a","released_at":now,"acquirer":"b","now":now,"aging_seconds":-1}),
+        ),
+        call(
+            "apply",
+            json!({"record": record(), "command": {"type":"unassign_from_sub_account"},
+                   "actor": {"tenant":"acme","role":"admin"}, "now": now,
+                   "policy": {"cool_off_seconds": -1}}),
+        ),
+        call(
+            "sync_diff",
+            json!({"records":[],"owned":[],"now":now,"pending_timeout_seconds":-5}),
+        ),
+        call(
+            "pool_pick",
+            json!({"pool": pool(-1), "callee":{"e164":"+12125559999"}, "now": now}),
+        ),
+    ];
+    for r in refused {
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert!(e.to_string().contains("negative"), "{e}");
+    }
+}
+
+#[test]
+fn unknown_fields_are_refused_in_every_input() {
+    let now = "2026-05-01T00:00:00Z";
+    let admin = json!({"tenant":"acme","role":"admin"});
+    let cases = [
+        // A misspelt policy field (cool_off_secs) kept the 15-day default.
+        call(
+            "apply",
+            json!({"record": record(), "command": {"type":"activate"}, "actor": admin, "now": now,
+                   "policy": {"cool_off_secs": 0}}),
+        ),
+        call(
+            "apply",
+            json!({"record": record(), "command": {"type":"activate"}, "now": now,
+                   "actor": {"tenant":"acme","role":"admin","tenant_id":"x"}}),
+        ),
+        call(
+            "apply",
+            json!({"record": record(), "command": {"type":"activate","force":true},
+                   "actor": admin, "now": now}),
+        ),
+        call(
+            "pool_pick",
+            json!({"pool": pool(0), "callee":{"e164":"+12125559999","spam":true}, "now": now}),
+        ),
+        // spam_flag (for spam_flagged) left a spam number in rotation.
+        call(
+            "pool_record_outcome",
+            json!({"pool": pool(0),
+                   "outcome":{"number_id":"a","answered":false,"spam_flag":true,"at":now}}),
+        ),
+        call(
+            "validate_manual_draft",
+            json!({"draft": {"e164":"+14155550100","connection":"c1"}, "connections": [], "actor": admin}),
+        ),
+        call(
+            "validate_import",
+            json!({"draft": {"numbers":[{"e164":"+14155550100","name":"x"}]}, "connections": [], "actor": admin}),
+        ),
+    ];
+    for (i, r) in cases.into_iter().enumerate() {
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "case {i}: {e}");
+        assert!(e.to_string().contains("unknown field"), "case {i}: {e}");
+    }
+    let conn: Result<telnum::Connection, _> = serde_json::from_value(json!({
+        "id":"c1","tenant":"acme","provider":"twilio","status":"active","supports":{},"region":"us1"
+    }));
+    assert!(conn.unwrap_err().to_string().contains("unknown field"));
+    let cfg: Result<telnum::service::ServiceConfig, _> =
+        serde_json::from_value(json!({"pending_timeout": 5}));
+    assert!(cfg.is_err());
+    let import: Result<telnum::service::ImportRequest, _> =
+        serde_json::from_value(json!({"numbers": [], "idempotency_key": "k", "confirm": true}));
+    assert!(import.unwrap_err().to_string().contains("unknown field"));
+}
+
+#[test]
+fn caller_counters_saturate_instead_of_overflowing() {
+    let now = "2026-05-01T00:00:00Z";
+    let max = u64::MAX;
+    let usage = json!({"members": {"a": {"stats": {"attempts": max, "answered": max,
+        "spam_flags": max, "carrier_blocks": max, "talk_seconds": max}}}});
+    let out = call(
+        "pool_record_outcome",
+        json!({"pool": pool(0), "usage": usage,
+               "outcome":{"number_id":"a","answered":true,"spam_flagged":true,
+                          "carrier_blocked":true,"duration_seconds":60,"at":now}}),
+    );
+    let out = match out {
+        Ok(v) => v,
+        // A pool may also refuse the snapshot; what it may not do is panic.
+        Err(e) => panic!("saturating counters were refused: {e}"),
+    };
+    let stats = &out["usage"]["members"]["a"]["stats"];
+    for k in [
+        "attempts",
+        "answered",
+        "spam_flags",
+        "carrier_blocks",
+        "talk_seconds",
+    ] {
+        assert_eq!(stats[k], json!(max), "{k}");
+    }
+}

@@ -61,6 +61,7 @@ fn service() -> Svc {
             ..ServiceConfig::default()
         },
     )
+    .unwrap()
 }
 
 fn admin() -> Actor {
@@ -523,7 +524,8 @@ fn two_services_on_one_store_exactly_one_update_wins() {
         a.provider().clone(),
         ManualClock::new(a.clock().now().unwrap()),
         ServiceConfig::default(),
-    );
+    )
+    .unwrap();
     let n = buy(&a, "c", 1).unwrap().remove(0);
     let updated_events = |store: &MemoryStore| {
         store

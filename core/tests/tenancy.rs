@@ -21,8 +21,8 @@ use serde_json::Value;
 use telnum::memory::{block_on, ManualClock, MemoryStore};
 use telnum::ports::{
     AvailableNumber, AvailableQuery, IdempotencyRecord, ListQuery, MaybeSend, NumberStore,
-    OwnedNumber, Page, PriceEntry, Provider, ProviderPurchase, RefKind, RefOwner,
-    SubAccountRecord, Tombstone,
+    OwnedNumber, Page, PriceEntry, Provider, ProviderPurchase, RefKind, RefOwner, SubAccountRecord,
+    Tombstone,
 };
 use telnum::record::{Connection, ConnectionStatus, VendorSupport, WebhookConfig};
 use telnum::screens::{ImportDraft, ImportItem, ManualDraft};
@@ -140,7 +140,11 @@ impl NumberStore for LeakyStore {
     ) -> impl Future<Output = Result<Option<SubAccountRecord>>> + MaybeSend {
         self.0.get_sub_account(id)
     }
-    fn ref_owner(&self, k: RefKind, id: &str) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
+    fn ref_owner(
+        &self,
+        k: RefKind,
+        id: &str,
+    ) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
         self.0.ref_owner(k, id)
     }
 }
@@ -199,7 +203,10 @@ impl Provider for Recording {
         self.log("purchase", c, None);
         self.inner.purchase(c, r)
     }
-    fn list_owned(&self, c: &Connection) -> impl Future<Output = Result<Vec<OwnedNumber>>> + MaybeSend {
+    fn list_owned(
+        &self,
+        c: &Connection,
+    ) -> impl Future<Output = Result<Vec<OwnedNumber>>> + MaybeSend {
         self.log("list_owned", c, None);
         self.inner.list_owned(c)
     }
@@ -310,7 +317,8 @@ fn world() -> World {
         provider.clone(),
         ManualClock::new(Utc.with_ymd_and_hms(2026, 8, 1, 9, 0, 0).unwrap()),
         ServiceConfig::default(),
-    );
+    )
+    .unwrap();
     let mut numbers: [Vec<NumberId>; 2] = Default::default();
     for (i, t) in [ACME, GLOBEX].into_iter().enumerate() {
         let admin = Actor::new(tenant(t), Role::Admin);
@@ -330,15 +338,24 @@ fn world() -> World {
             numbers[i].push(n.id.clone());
         }
         block_on(svc.activate(&admin, &numbers[i][0])).unwrap();
-        let manual = block_on(svc.add_manual(
-            &admin,
-            &ManualDraft {
-                e164: Some(if i == 0 { "+14155550111" } else { "+14155550222" }.into()),
-                connection_id: Some(format!("{t}_c2")),
-                label: Some(format!("{t}-secret-label")),
-                ..ManualDraft::default()
-            },
-        ))
+        let manual = block_on(
+            svc.add_manual(
+                &admin,
+                &ManualDraft {
+                    e164: Some(
+                        if i == 0 {
+                            "+14155550111"
+                        } else {
+                            "+14155550222"
+                        }
+                        .into(),
+                    ),
+                    connection_id: Some(format!("{t}_c2")),
+                    label: Some(format!("{t}-secret-label")),
+                    ..ManualDraft::default()
+                },
+            ),
+        )
         .unwrap();
         numbers[i].push(manual.id);
     }
@@ -546,29 +563,47 @@ fn run(w: &World, actor: &Actor, c: &Cmd) -> Value {
                 ..PurchaseRequest::default()
             },
         ))),
-        Cmd::AddManual(conn, agent, acmes_number) => show(block_on(s.add_manual(
-            actor,
-            &ManualDraft {
-                e164: Some(if acmes_number { "+14155550111" } else { "+14155550333" }.into()),
-                connection_id: Some(conn.connection().to_string()),
-                inbound_agent: Some(agent.agent().to_string()),
-                ..ManualDraft::default()
-            },
-        ))),
-        Cmd::Import(conn, acmes_number) => show(block_on(s.import_owned(
-            actor,
-            &ImportRequest {
-                draft: ImportDraft {
-                    numbers: vec![ImportItem {
-                        e164: Some(if acmes_number { "+14155550101" } else { "+14155550202" }.into()),
-                        label: None,
-                    }],
+        Cmd::AddManual(conn, agent, acmes_number) => show(block_on(
+            s.add_manual(
+                actor,
+                &ManualDraft {
+                    e164: Some(
+                        if acmes_number {
+                            "+14155550111"
+                        } else {
+                            "+14155550333"
+                        }
+                        .into(),
+                    ),
                     connection_id: Some(conn.connection().to_string()),
-                    confirm_replace_webhooks: true,
+                    inbound_agent: Some(agent.agent().to_string()),
+                    ..ManualDraft::default()
                 },
-                idempotency_key: format!("import-{}", conn.index()),
-            },
-        ))),
+            ),
+        )),
+        Cmd::Import(conn, acmes_number) => show(block_on(
+            s.import_owned(
+                actor,
+                &ImportRequest {
+                    draft: ImportDraft {
+                        numbers: vec![ImportItem {
+                            e164: Some(
+                                if acmes_number {
+                                    "+14155550101"
+                                } else {
+                                    "+14155550202"
+                                }
+                                .into(),
+                            ),
+                            label: None,
+                        }],
+                        connection_id: Some(conn.connection().to_string()),
+                        confirm_replace_webhooks: true,
+                    },
+                    idempotency_key: format!("import-{}", conn.index()),
+                },
+            ),
+        )),
     }
 }
 
@@ -610,7 +645,9 @@ fn acme_secrets(w: &World) -> Vec<String> {
 fn check_references(w: &World) -> std::result::Result<(), String> {
     for r in w.mem.records() {
         let t = r.tenant.as_str();
-        let own = |s: &str| s.starts_with(&format!("{t}_")) || s.starts_with("num_") || s.starts_with("nobody_");
+        let own = |s: &str| {
+            s.starts_with(&format!("{t}_")) || s.starts_with("num_") || s.starts_with("nobody_")
+        };
         if let Some(c) = &r.connection_id {
             if !c.as_str().starts_with(&format!("{t}_")) {
                 return Err(format!("{} of {t} names connection {c}", r.id));
@@ -737,11 +774,10 @@ fn claimed_master_accounts_are_not_trusted() {
     let w = world();
     let acme = Actor::new(tenant(ACME), Role::Admin);
     let n = w.numbers[0][0].clone();
-    let e = block_on(w.svc.assign_sub_account(
-        &acme,
-        &n,
-        &AccountId::new("globex_SA_1").unwrap(),
-    ))
+    let e = block_on(
+        w.svc
+            .assign_sub_account(&acme, &n, &AccountId::new("globex_SA_1").unwrap()),
+    )
     .unwrap_err();
     assert_eq!(e.code(), "unknown_reference");
     assert_eq!(e.to_json()["field"], "sub_account");
@@ -767,11 +803,10 @@ fn claimed_master_accounts_are_not_trusted() {
     ))
     .unwrap_err();
     assert_eq!(e.code(), "no_master_account");
-    let ok = block_on(w.svc.assign_sub_account(
-        &acme,
-        &n,
-        &AccountId::new("acme_SA_1").unwrap(),
-    ))
+    let ok = block_on(
+        w.svc
+            .assign_sub_account(&acme, &n, &AccountId::new("acme_SA_1").unwrap()),
+    )
     .unwrap();
     assert_eq!(ok.sub_account.unwrap().as_str(), "acme_SA_1");
 }

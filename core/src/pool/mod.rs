@@ -96,7 +96,7 @@ pub enum Rotation {
 
 /// What the callee should see across calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "mode", rename_all = "snake_case")]
 pub enum CalleeMode {
     /// Avoid the caller IDs this callee saw in its last `last_calls` calls
     /// or within `within_seconds` (repeated-caller fatigue).
@@ -104,12 +104,14 @@ pub enum CalleeMode {
         /// How many of the callee's most recent calls to avoid repeating.
         last_calls: u32,
         /// Avoid any caller ID used for this callee within this many seconds.
+        #[serde(deserialize_with = "crate::time::non_negative")]
         within_seconds: i64,
     },
     /// The same caller ID for this callee for `ttl_seconds` after the last
     /// call (call screening trusts a familiar number).
     Sticky {
         /// How long a binding lasts after its last use.
+        #[serde(deserialize_with = "crate::time::non_negative")]
         ttl_seconds: i64,
     },
     /// No per-callee rule.
@@ -130,7 +132,7 @@ pub enum GeoFallback {
 
 /// Health thresholds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct HealthPolicy {
     /// Outcomes kept per member for the windowed answer rate.
     pub window: u32,
@@ -160,7 +162,7 @@ impl Default for HealthPolicy {
 /// A campaign pool's policy. Defaults follow industry practice: a daily cap
 /// of 100, warm-up at 25 a day for 14 days, 48 hours of rest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct PoolPolicy {
     /// Rotation within a tier.
     pub rotation: Rotation,
@@ -177,8 +179,10 @@ pub struct PoolPolicy {
     /// Calls per day while warming up (never more than `daily_cap`).
     pub warmup_cap: u32,
     /// How long a new number warms up, in seconds.
+    #[serde(deserialize_with = "crate::time::non_negative")]
     pub warmup_seconds: i64,
     /// How long a number at risk rests, in seconds.
+    #[serde(deserialize_with = "crate::time::non_negative")]
     pub rest_seconds: i64,
     /// UTC offset of the day boundary for daily caps, in seconds.
     pub day_offset_seconds: i64,
@@ -213,7 +217,11 @@ impl PoolPolicy {
         if self.daily_cap == 0 || self.daily_cap > MAX_DAILY_CAP {
             return bad("daily_cap must be 1 to 150");
         }
-        if self.warmup_seconds < 0 || self.rest_seconds < 0 {
+        let within = match self.callee_mode {
+            CalleeMode::Rotate { within_seconds, .. } => within_seconds,
+            _ => 0,
+        };
+        if self.warmup_seconds < 0 || self.rest_seconds < 0 || within < 0 {
             return bad("durations must not be negative");
         }
         if self.day_offset_seconds.abs() > 14 * 3600 {
@@ -247,7 +255,7 @@ impl PoolPolicy {
 /// `{"state":"active"}`, `{"state":"paused","reason":"rest","until":"…"}`,
 /// `{"state":"removed","reason":"spam_flagged"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(deny_unknown_fields, tag = "state", rename_all = "snake_case")]
 pub enum MemberStatus {
     /// Picked normally.
     Active,
@@ -268,6 +276,7 @@ pub enum MemberStatus {
 
 /// One number in a campaign pool, with what selection needs from its record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Member {
     /// The number's record id.
     pub number_id: NumberId,
@@ -337,6 +346,7 @@ impl Member {
 /// A pool's definition: campaign, members and policy (the serde form a
 /// host stores).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PoolSpec {
     /// The campaign.
     pub campaign_id: CampaignId,
@@ -354,7 +364,7 @@ pub struct PoolSpec {
 
 /// Health counters of a member.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct MemberStats {
     /// Calls attempted.
     pub attempts: u64,
@@ -373,7 +383,7 @@ pub struct MemberStats {
 
 /// A member's usage: today's calls, rotation and health counters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct MemberUsage {
     /// The cap-day `calls_today` counts.
     pub day: Option<NaiveDate>,
@@ -392,6 +402,7 @@ pub struct MemberUsage {
 
 /// The explicit usage snapshot of a pool, by member.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Usage {
     /// Usage per member.
     pub members: BTreeMap<NumberId, MemberUsage>,
@@ -401,6 +412,7 @@ pub struct Usage {
 
 /// One of the callee's recent caller IDs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecentUse {
     /// The member used.
     pub number_id: NumberId,
@@ -410,6 +422,7 @@ pub struct RecentUse {
 
 /// A callee's sticky caller ID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StickyBinding {
     /// The member.
     pub number_id: NumberId,
@@ -419,6 +432,7 @@ pub struct StickyBinding {
 
 /// The person to call, with what the host knows of their history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Callee {
     /// Their number (canonical; the structural path is enough).
     pub e164: E164,
@@ -451,6 +465,7 @@ impl Callee {
 /// (see the module docs) and then to every replica with
 /// [`CallerIdPool::apply`]. Every part is an increment or an append.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PickDelta {
     /// The member picked.
     pub number_id: NumberId,
@@ -475,6 +490,7 @@ pub struct PickDelta {
 
 /// The answer to "which number should call this person now?".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Pick {
     /// The member picked.
     pub number_id: NumberId,
@@ -536,6 +552,7 @@ impl Exclusion {
 
 /// What happened on a call placed with a pool member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CallOutcome {
     /// The member used.
     pub number_id: NumberId,
@@ -556,6 +573,7 @@ pub struct CallOutcome {
 
 /// A pool event for the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PoolEvent {
     /// `removed_spam_flagged`, `paused_low_answer_rate` or `paused_carrier_block`.
     pub kind: String,
@@ -575,6 +593,7 @@ pub struct PoolEvent {
 /// What [`CallerIdPool::record_outcome`] decided: counter updates, a status
 /// change, events. Apply with [`CallerIdPool::apply_outcome`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OutcomeUpdate {
     /// The outcome recorded.
     pub outcome: CallOutcome,
@@ -589,6 +608,7 @@ pub struct OutcomeUpdate {
 /// A row of the Campaign Health table (seed: campaign link, pool status,
 /// attempts, answered, answer rate, weight).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HealthRow {
     /// The campaign.
     pub campaign_id: CampaignId,
@@ -1244,11 +1264,15 @@ impl CallerIdPool {
         let slot = self.slot_of(&o.number_id)?;
         let window = self.spec.policy.health.window as usize;
         let s = &mut self.usage[slot].stats;
-        s.attempts += 1;
-        s.answered += u64::from(o.answered);
-        s.spam_flags += u64::from(o.spam_flagged);
-        s.carrier_blocks += u64::from(o.carrier_blocked);
-        s.talk_seconds += u64::from(o.duration_seconds);
+        // The counters come from the caller's usage snapshot: saturate, so
+        // no value a host sends can overflow (or wrap to 0 in release).
+        s.attempts = s.attempts.saturating_add(1);
+        s.answered = s.answered.saturating_add(u64::from(o.answered));
+        s.spam_flags = s.spam_flags.saturating_add(u64::from(o.spam_flagged));
+        s.carrier_blocks = s
+            .carrier_blocks
+            .saturating_add(u64::from(o.carrier_blocked));
+        s.talk_seconds = s.talk_seconds.saturating_add(u64::from(o.duration_seconds));
         s.recent.push_back(o.answered);
         while s.recent.len() > window {
             s.recent.pop_front();
