@@ -409,7 +409,15 @@ fn is_plus(c: char) -> bool {
 
 /// Words that introduce an extension (libphonenumber's list, lower-case).
 const EXTENSION_WORDS: &[&str] = &[
+    "extensión",
+    "extensio\u{301}n",
     "extension",
+    "ｅｘｔｎ",
+    "ｅｘｔ",
+    "ｘ",
+    "ｉｎｔ",
+    "доб",
+    "＃",
     "extn",
     "ext",
     "xtn",
@@ -437,6 +445,39 @@ fn is_extension(rest: &str) -> bool {
     false
 }
 
+/// True when `rest` (what follows an ambiguous extension marker: `~`, `～`,
+/// `,` or `;`) is an extension as libphonenumber reads one: an optional
+/// `:` or `.`, separators, 1 to `max` digits, an optional `#`, the end.
+fn is_marked_extension(rest: &str, max: usize) -> bool {
+    let rest = rest
+        .strip_prefix([':', '.', '\u{FF0E}'])
+        .unwrap_or(rest)
+        .trim_start_matches([' ', '\u{A0}', '\t', ',', '-']);
+    let rest = rest.trim_end();
+    let rest = rest.strip_suffix(['#', '\u{FF03}']).unwrap_or(rest);
+    let n = rest.chars().count();
+    (1..=max).contains(&n) && rest.chars().all(|c| decimal_digit(c).is_some())
+}
+
+/// What people paste around a number, as libphonenumber drops it: anything
+/// before the first `+`, digit or letter (quotes, `<`, `(`, bullets,
+/// control characters), and anything after the last digit, letter or `#`
+/// (quotes, `>`, sentence punctuation). Letters are kept, so that they are
+/// refused.
+fn trim_pasted(s: &str) -> &str {
+    let keep_start = |c: char| is_plus(c) || decimal_digit(c).is_some() || c.is_alphabetic();
+    let Some(start) = s.find(keep_start) else {
+        return "";
+    };
+    let s = &s[start..];
+    let keep_end =
+        |c: char| decimal_digit(c).is_some() || c.is_alphabetic() || c == '#' || c == '\u{FF03}';
+    match s.rfind(keep_end) {
+        Some(i) => &s[..i + s[i..].chars().next().map_or(0, char::len_utf8)],
+        None => "",
+    }
+}
+
 /// Turns typed input into `+digits` (international) or `digits` (national).
 fn clean(input: &str, default_region: Option<Country>) -> Result<String> {
     // The length limit comes before any other work.
@@ -454,7 +495,7 @@ fn clean(input: &str, default_region: Option<Country>) -> Result<String> {
     } else {
         input.into()
     };
-    let trimmed = visible.trim();
+    let trimmed = trim_pasted(&visible);
     if trimmed.is_empty() {
         return Err(Error::EmptyInput);
     }
@@ -470,9 +511,12 @@ fn clean(input: &str, default_region: Option<Country>) -> Result<String> {
 }
 
 /// `Some(rest)` when `s` starts with the `tel:` scheme (any case).
+/// Spaces right after the colon are skipped, as libphonenumber does
+/// (`tel: +212650123456`); inside the URI they stay refused.
 fn strip_tel_scheme(s: &str) -> Option<&str> {
     let head = s.get(..4)?;
-    head.eq_ignore_ascii_case("tel:").then(|| &s[4..])
+    head.eq_ignore_ascii_case("tel:")
+        .then(|| s[4..].trim_start())
 }
 
 /// RFC 3966: `tel:` global-number *params, or local-number *params with a
@@ -578,8 +622,21 @@ fn fold_digits(s: &str) -> Result<String> {
                 });
             }
             out.push('+');
+        } else if matches!(c, '~' | '\u{FF5E}' | ',' | ';') {
+            // libphonenumber reads `~123`, `,123` and `;123` at the end of a
+            // viable number (two digits or more) as an extension.
+            let rest = &s[i + c.len_utf8()..];
+            let max = if c == ';' { 15 } else { 9 };
+            if digits >= 2 && is_marked_extension(rest, max) {
+                return Err(Error::ExtensionNotAllowed);
+            }
+            if matches!(c, ',' | ';') {
+                return Err(Error::InvalidCharacters {
+                    character: c.to_string(),
+                });
+            }
         } else if is_separator(c) {
-        } else if c.is_alphabetic() || c == '#' {
+        } else if c.is_alphabetic() || c == '#' || c == '\u{FF03}' {
             if digits > 0 && is_extension(&s[i..]) {
                 return Err(Error::ExtensionNotAllowed);
             }
@@ -672,8 +729,39 @@ mod tests {
             code("tel:253-0000;phone-context=-bad-.com"),
             "invalid_tel_uri"
         );
-        assert_eq!(code("+1 650 253 0000 *"), "invalid_characters");
+        assert_eq!(code("+1 650 * 253 0000"), "invalid_characters");
         assert_eq!(code("65+0"), "invalid_characters");
+        // libphonenumber's ambiguous extension markers at the end of a number.
+        assert_eq!(code("+4366412345 ~1"), "extension_not_allowed");
+        assert_eq!(code("+971800123456 ~647"), "extension_not_allowed");
+        assert_eq!(code("+971800123456～647"), "extension_not_allowed");
+        assert_eq!(code("+1 650 253 0000, 12"), "extension_not_allowed");
+        assert_eq!(code("+1 650 253 0000,,12#"), "extension_not_allowed");
+        assert_eq!(code("+1 650 253 0000;12"), "extension_not_allowed");
+        assert_eq!(code("+1 650 253 0000 ｘ12"), "extension_not_allowed");
+        assert_eq!(code("+1 650 253 0000 ＃12"), "extension_not_allowed");
+        assert_eq!(code("+1~650~253~0000"), "extension_not_allowed");
+        assert_eq!(code("+1 650,253 0000"), "invalid_characters");
+        assert_eq!(code("\"Tel +1 650 253 0000\""), "invalid_characters");
+        assert_eq!(code("+1 650 253\u{1}0000"), "invalid_characters");
+    }
+
+    #[test]
+    fn pasted_punctuation_around_a_number_is_dropped() {
+        let ok = |s: &str, region: Option<&str>| {
+            E164::parse(s, region.map(|r| Country::new(r).unwrap()))
+                .unwrap_or_else(|e| panic!("{s:?}: {e}"))
+                .to_string()
+        };
+        assert_eq!(ok("\"+62 809 1 234 519\"", None), "+628091234519");
+        assert_eq!(ok("<1900 123456>", Some("AU")), "+611900123456");
+        assert_eq!(ok("+84672012345!", None), "+84672012345");
+        assert_eq!(ok("«+1 650 253 0000».", None), "+16502530000");
+        assert_eq!(ok("• (650) 253-0000;", Some("US")), "+16502530000");
+        assert_eq!(ok("\u{1}+1 650 253 0000\u{7}", None), "+16502530000");
+        // `~` before more than nine digits, or after fewer than two, separates.
+        assert_eq!(ok("+1~6502530000", None), "+16502530000");
+        assert_eq!(ok("tel: +212650123456", None), "+212650123456");
     }
 
     #[test]

@@ -581,12 +581,11 @@ fn run(w: &World, actor: &Actor, c: &Cmd) -> Value {
                 },
             ),
         )),
-        Cmd::Import(conn, acmes_number) => show(block_on(
-            s.import_owned(
-                actor,
-                &ImportRequest {
-                    draft: ImportDraft {
-                        numbers: vec![ImportItem {
+        Cmd::Import(conn, acmes_number) => show(block_on(s.import_owned(
+            actor,
+            &ImportRequest {
+                draft: ImportDraft {
+                    numbers: vec![ImportItem {
                             e164: Some(
                                 if acmes_number {
                                     "+14155550101"
@@ -597,13 +596,12 @@ fn run(w: &World, actor: &Actor, c: &Cmd) -> Value {
                             ),
                             label: None,
                         }],
-                        connection_id: Some(conn.connection().to_string()),
-                        confirm_replace_webhooks: true,
-                    },
-                    idempotency_key: format!("import-{}", conn.index()),
+                    connection_id: Some(conn.connection().to_string()),
+                    confirm_replace_webhooks: true,
                 },
-            ),
-        )),
+                idempotency_key: format!("import-{}", conn.index()),
+            },
+        ))),
     }
 }
 
