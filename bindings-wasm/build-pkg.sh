@@ -28,7 +28,9 @@ for target in nodejs web; do
     cat > "$dir/index.cjs" <<JS
 'use strict';
 const wasm = require('./telnum_wasm.js');
-const { TelnumError } = require('./$snippet');
+const { TelnumError, guardFreed } = require('./$snippet');
+guardFreed(wasm.Numbers, 'Numbers');
+guardFreed(wasm.CallerIdPool, 'CallerIdPool');
 // The browser build needs init(); in Node the module is ready on load.
 const init = async () => wasm;
 module.exports = { ...wasm, TelnumError, default: init, initSync: () => wasm };
@@ -38,6 +40,10 @@ JS
 export { default, initSync } from './telnum_wasm.js';
 export * from './telnum_wasm.js';
 export { TelnumError } from './$snippet';
+import * as wasm from './telnum_wasm.js';
+import { guardFreed } from './$snippet';
+guardFreed(wasm.Numbers, 'Numbers');
+guardFreed(wasm.CallerIdPool, 'CallerIdPool');
 JS
   fi
 done

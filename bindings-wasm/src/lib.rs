@@ -53,9 +53,75 @@ export class TelnumError extends Error {
 }
 export function makeError(json) { return new TelnumError(JSON.parse(json)); }
 export function errorClass() { return TelnumError; }
-export function toJson(v) {
+function refuse(path, what) {
+  return new TelnumError({
+    code: 'invalid_input', status: 400, field: path,
+    message: `${path}: ${what} cannot cross to telnum (JSON would turn it into something else)`,
+  });
+}
+// Refuses, anywhere in a value, what JSON.stringify would silently change:
+// NaN and ±Infinity (null), an Invalid Date (null), BigInt, Symbol and
+// functions (dropped or thrown), undefined in an array (null), Map and Set
+// ({}), and cycles. `path` names the field in the error.
+function check(v, path, seen) {
+  switch (typeof v) {
+    case 'number':
+      if (!Number.isFinite(v)) throw refuse(path, String(v));
+      return;
+    case 'bigint': throw refuse(path, 'a BigInt');
+    case 'symbol': throw refuse(path, 'a Symbol');
+    case 'function': throw refuse(path, 'a function');
+    case 'object': {
+      if (v === null) return;
+      if (v instanceof Date) {
+        if (Number.isNaN(v.getTime())) throw refuse(path, 'an Invalid Date');
+        return;
+      }
+      if (v instanceof Map || v instanceof Set) throw refuse(path, `a ${v.constructor.name}`);
+      if (seen.has(v)) throw refuse(path, 'a circular reference');
+      seen.add(v);
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i += 1) {
+          if (v[i] === undefined) throw refuse(`${path}[${i}]`, 'undefined in an array');
+          check(v[i], `${path}[${i}]`, seen);
+        }
+      } else if (typeof v.toJSON !== 'function') {
+        for (const [k, x] of Object.entries(v)) check(x, `${path}.${k}`, seen);
+      }
+      seen.delete(v);
+      return;
+    }
+    default:
+      return;
+  }
+}
+export function toJson(v, name) {
   if (v === undefined) return undefined;
-  return JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? x.toString() : x));
+  check(v, name || 'argument', new Set());
+  return JSON.stringify(v);
+}
+// After free(), every method and a second free() throw a coded TelnumError
+// instead of wasm-bindgen's plain "null pointer passed to rust".
+export function guardFreed(cls, name) {
+  if (typeof cls !== 'function') return;
+  const proto = cls.prototype;
+  for (const key of Object.getOwnPropertyNames(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, key);
+    if (key === 'constructor' || typeof d.value !== 'function') continue;
+    const inner = d.value;
+    Object.defineProperty(proto, key, {
+      ...d,
+      value: function (...args) {
+        if (this.__wbg_ptr === 0) {
+          throw new TelnumError({
+            code: 'invalid_input', status: 400, field: name,
+            message: `this ${name} was freed; ${key}() needs a live one`,
+          });
+        }
+        return inner.apply(this, args);
+      },
+    });
+  }
 }
 export function fromJson(s) { return JSON.parse(s); }
 "#)]
@@ -65,7 +131,7 @@ extern "C" {
     #[wasm_bindgen(js_name = errorClass)]
     fn error_class() -> JsValue;
     #[wasm_bindgen(js_name = toJson, catch)]
-    fn to_json_js(v: &JsValue) -> Result<Option<String>, JsValue>;
+    fn to_json_js(v: &JsValue, name: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(js_name = fromJson)]
     fn from_json_js(s: &str) -> JsValue;
 }
@@ -88,9 +154,9 @@ pub(crate) fn invalid(message: impl Into<String>) -> JsValue {
 
 /// Any JS value as JSON (`invalid_input` for what JSON cannot hold).
 pub(crate) fn to_value(v: &JsValue, name: &str) -> Result<Value, JsValue> {
-    let text = to_json_js(v)
-        .map_err(|_| invalid(format!("{name} cannot be converted to JSON")))?
-        .ok_or_else(|| invalid(format!("{name} is required")))?;
+    // A TelnumError thrown by the check (naming the field) goes through
+    // as it is.
+    let text = to_json_js(v, name)?.ok_or_else(|| invalid(format!("{name} is required")))?;
     serde_json::from_str(&text).map_err(|e| invalid(format!("{name}: {e}")))
 }
 

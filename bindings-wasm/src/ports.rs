@@ -52,7 +52,7 @@ async fn js_call(
 /// telnum `code` (e.g. `version_conflict` with `expected`/`actual`) keeps
 /// its meaning; anything else is a store or provider error.
 fn port_error(e: JsValue, port: &str) -> Error {
-    let mut v: Value = to_json_js(&e)
+    let mut v: Value = to_json_js(&e, port)
         .ok()
         .flatten()
         .and_then(|s| serde_json::from_str(&s).ok())
@@ -84,7 +84,7 @@ async fn call_js<T: DeserializeOwned>(
     let r = js_call(obj, method, args, port)
         .await
         .map_err(|e| port_error(e, port))?;
-    let text = to_json_js(&r)
+    let text = to_json_js(&r, &format!("{port}.{method}() result"))
         .map_err(|e| port_error(e, port))?
         .unwrap_or_else(|| "null".into());
     serde_json::from_str(&text).map_err(|e| {

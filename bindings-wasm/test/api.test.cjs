@@ -224,7 +224,11 @@ test('Numbers with the embedded defaults', async () => {
   assert.equal((await n.list(admin, { per_page: 1, page: 2 })).items.length, 1);
   assert.equal((await n.resync(admin, id)).missing_at_provider, false);
   assert.equal((await n.configureWebhooks(admin, id, { voice_url: 'https://example.com/v' })).webhooks.voice_url, 'https://example.com/v');
-  await n.assignSubAccount(admin, id, { id: 'SA_1', master: 'MA_1' }).catch((e) => assert.equal(e.code, 'sub_account_mismatch'));
+  // Sub-accounts are resolved through the store; a claimed master is never trusted.
+  await assert.rejects(n.assignSubAccount(admin, id, 'SA_1'), (e) => e.code === 'unknown_reference' && e.field === 'sub_account');
+  await assert.rejects(n.assignSubAccount(admin, id, { id: 'SA_1', master: 'MA_1' }), (e) => e.code === 'invalid_input');
+  await n.putSubAccount({ id: 'SA_other', master: 'MA_9', tenant: 'acme' });
+  await assert.rejects(n.assignSubAccount(admin, id, 'SA_other'), (e) => e.code === 'sub_account_mismatch');
   n.simulateOwnedNumber('c1', { e164: '+14155550177', sid: '', country: 'US', kind: 'local' });
   const owned = await n.owned(admin, 'c1');
   assert.equal(owned.filter((o) => o.status === 'not_in_app').length, 1);

@@ -10,6 +10,8 @@ class MapStore {
     this.events = [];
     this.idem = new Map();
     this.connections = new Map();
+    this.subAccounts = new Map();
+    this.tombstoneList = [];
     this.n = 0;
   }
   nextId() { this.n += 1; return `num_js_${this.n}`; }
@@ -30,13 +32,15 @@ class MapStore {
     this.records.set(r.id, r);
     this.events.push(...events);
   }
-  delete(id, expected, events) {
+  delete(id, expected, tombstone, events) {
     const cur = this.records.get(id);
     if (!cur) throw { code: 'not_found', message: id };
     if (cur.version !== expected) throw { code: 'version_conflict', expected, actual: cur.version, message: 'stale' };
     this.records.delete(id);
+    if (tombstone) this.tombstoneList.push(tombstone);
     this.events.push(...events);
   }
+  tombstones(e164) { return this.tombstoneList.filter((t) => t.e164 === e164); }
   list(q) {
     const all = [...this.records.values()].filter((r) => !q.tenant || r.tenant === q.tenant)
       .filter((r) => !q.status || r.status === q.status)
@@ -52,6 +56,8 @@ class MapStore {
   putConnection(c) { this.connections.set(c.id, c); }
   getConnection(id) { return this.connections.get(id) ?? null; }
   listConnections(t) { return [...this.connections.values()].filter((c) => c.tenant === t); }
+  putSubAccount(s) { this.subAccounts.set(s.id, s); }
+  getSubAccount(id) { return this.subAccounts.get(id) ?? null; }
 }
 
 class FakeCarrier {

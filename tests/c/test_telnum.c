@@ -409,6 +409,10 @@ typedef struct {
   int nidem;
   char *conn_json[8];
   int nconn;
+  char *stone_e164[MAX_ROWS], *stone_json[MAX_ROWS]; /* aging tombstones */
+  int nstones;
+  char *sub_id[8], *sub_json[8];
+  int nsubs;
   int next_id;
   int events;
   int finalized;
@@ -513,11 +517,42 @@ static TelnumStatus c_store_call(void *userdata, const char *op_ptr, size_t op_l
       fill_row(r, a->items[0]);
       st->events += (int)a->items[2]->n;
     } else {
+      /* delete: [id, expected, tombstone or null, events] */
+      jv *stone = a->items[2];
+      if (stone->t == J_OBJ && st->nstones < MAX_ROWS) {
+        st->stone_e164[st->nstones] = dupe(jstr(jget(stone, "e164")));
+        st->stone_json[st->nstones++] = jdump(stone);
+      }
       free(r->id); free(r->e164); free(r->tenant); free(r->conn); free(r->json);
       *r = st->rows[--st->nrows];
       memset(&st->rows[st->nrows], 0, sizeof(row));
-      st->events += (int)a->items[2]->n;
+      st->events += (int)a->items[3]->n;
     }
+  } else if (!strcmp(op, "tombstones")) {
+    jbuf b = { NULL, 0, 0 };
+    jcat(&b, "[", 1);
+    int shown = 0;
+    for (int i = 0; i < st->nstones; i++) {
+      if (strcmp(st->stone_e164[i], jstr(a->items[0]))) continue;
+      if (shown++) jcat(&b, ",", 1);
+      jcat(&b, st->stone_json[i], strlen(st->stone_json[i]));
+    }
+    jcat(&b, "]", 1);
+    s = reply(out, b.s);
+    free(b.s);
+  } else if (!strcmp(op, "put_sub_account")) {
+    if (st->nsubs < 8) {
+      st->sub_id[st->nsubs] = dupe(jstr(jget(a->items[0], "id")));
+      st->sub_json[st->nsubs++] = jdump(a->items[0]);
+    }
+  } else if (!strcmp(op, "get_sub_account")) {
+    const char *found = "null";
+    for (int i = 0; i < st->nsubs; i++)
+      if (!strcmp(st->sub_id[i], jstr(a->items[0]))) found = st->sub_json[i];
+    s = reply(out, found);
+  } else if (!strcmp(op, "ref_owner")) {
+    /* This store keeps no registry of agents or endpoints. */
+    s = reply(out, "{\"owner\":\"untracked\"}");
   } else if (!strcmp(op, "list")) {
     /* A minimal list: tenant scope and limit/offset or page/per_page. */
     jv *q = a->items[0];
@@ -582,6 +617,8 @@ static void c_store_clear(c_store *st) {
   }
   for (int i = 0; i < st->nidem; i++) { free(st->idem_key[i]); free(st->idem_json[i]); }
   for (int i = 0; i < st->nconn; i++) free(st->conn_json[i]);
+  for (int i = 0; i < st->nstones; i++) { free(st->stone_e164[i]); free(st->stone_json[i]); }
+  for (int i = 0; i < st->nsubs; i++) { free(st->sub_id[i]); free(st->sub_json[i]); }
 }
 
 static void test_lifecycle_over_a_c_store(void) {
@@ -619,7 +656,9 @@ static void test_lifecycle_over_a_c_store(void) {
   CHECK(!strcmp(last_code(), "version_conflict"));
   free(args);
 
-  args = fmt("{\"actor\":%s,\"id\":\"%s\",\"sub_account\":{\"id\":\"SA_1\",\"master\":\"MA_1\"}}", ADMIN, id, NULL);
+  const char *sub = "{\"id\":\"SA_1\",\"master\":\"MA_1\",\"tenant\":\"acme\"}";
+  CHECK(telnum_numbers_put_sub_account(n, sub, strlen(sub)) == TELNUM_STATUS_OK);
+  args = fmt("{\"actor\":%s,\"id\":\"%s\",\"sub_account\":\"SA_1\"}", ADMIN, id, NULL);
   jv *assigned = svc_call(n, "assign_sub_account", args, &s);
   CHECK(assigned && !strcmp(jstr(jget(assigned, "sub_account")), "SA_1"));
   jfree(assigned);
@@ -652,6 +691,22 @@ static void test_lifecycle_over_a_c_store(void) {
   args = fmt("{\"actor\":{\"tenant\":\"globex\",\"role\":\"admin\"},\"id\":\"%s\"}", id, NULL, NULL);
   CHECK(svc_call(n, "get", args, &s) == NULL && s == TELNUM_STATUS_NOT_FOUND);
   free(args);
+
+  /* A sub-account is resolved through the store: an unknown one is refused
+     whatever master the caller would claim. */
+  const char *other = jstr(jget(jget(bought, "numbers")->items[1], "id"));
+  args = fmt("{\"actor\":%s,\"id\":\"%s\",\"sub_account\":\"SA_globex\"}", ADMIN, other, NULL);
+  CHECK(svc_call(n, "assign_sub_account", args, &s) == NULL && s == TELNUM_STATUS_INVALID_INPUT);
+  CHECK(!strcmp(last_code(), "unknown_reference"));
+  free(args);
+
+  /* Purging the soft-released record leaves its aging tombstone. */
+  args = fmt("{\"actor\":%s,\"id\":\"%s\",\"mode\":\"hard\"}", ADMIN, id, NULL);
+  jv *purged = svc_call(n, "release", args, &s);
+  CHECK(purged && purged->t == J_NULL);
+  jfree(purged);
+  free(args);
+  CHECK(st.nstones == 1 && strstr(st.stone_json[0], "\"tenant\":\"acme\"") != NULL);
 
   CHECK(st.events >= 6);
   jfree(active);
