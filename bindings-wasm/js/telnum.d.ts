@@ -24,7 +24,7 @@ export type ErrorCode =
   | 'confirmation_required' | 'country_not_allowed' | 'did_cool_off_in_effect' | 'number_aging'
   | 'sub_account_mismatch' | 'already_exists' | 'not_assigned' | 'no_eligible_number'
   | 'already_assigned' | 'idempotency_mismatch' | 'insufficient_balance' | 'provider_error'
-  | 'store_error';
+  | 'store_error' | 'no_master_account' | 'unknown_reference';
 
 export interface FieldProblem { field: string; code: string; message: string }
 
@@ -163,6 +163,12 @@ export interface Patch {
   capabilities?: Capabilities;
 }
 export interface SubAccount { id: string; master: string }
+/** A sub-account as the store keeps it; `assignSubAccount` resolves
+ *  sub-accounts only through the store. */
+export interface SubAccountRecord { id: string; master: string; tenant: string }
+/** What is left of a number after its record is deleted: it keeps the
+ *  number aging for other tenants. */
+export interface Tombstone { e164: E164; tenant: string; released_at: Rfc3339 }
 export type Command =
   | { type: 'complete_acquisition'; provider?: ProviderRef | null }
   | { type: 'fail_acquisition'; reason: string }
@@ -366,14 +372,22 @@ type MaybePromise<T> = T | Promise<T>;
 
 /** A host store. Throw `{ code: 'version_conflict', expected, actual }`
  *  from update/delete on a stale version, `{ code: 'already_exists' }` from
- *  insert on a duplicate; anything else thrown is a store_error. */
+ *  insert on a duplicate; anything else thrown is a store_error.
+ *
+ *  The service re-checks the tenant of everything the store returns: a row
+ *  of another tenant in `list` fails the call with store_error rather than
+ *  reach the caller. */
 export interface NumberStore {
   nextId(): MaybePromise<string>;
   get(id: string): MaybePromise<PhoneNumber | null>;
   findByE164(e164: E164): MaybePromise<PhoneNumber[]>;
   insert(record: PhoneNumber, events: AuditEvent[]): MaybePromise<void>;
   update(record: PhoneNumber, expectedVersion: number, events: AuditEvent[]): MaybePromise<void>;
-  delete(id: string, expectedVersion: number, events: AuditEvent[]): MaybePromise<void>;
+  /** Deletes the record, keeps `tombstone` (when not null) and appends the
+   *  events, atomically. */
+  delete(id: string, expectedVersion: number, tombstone: Tombstone | null, events: AuditEvent[]): MaybePromise<void>;
+  /** Every aging tombstone of the number. */
+  tombstones(e164: E164): MaybePromise<Tombstone[]>;
   list(query: ListQuery): MaybePromise<Page<PhoneNumber>>;
   listByConnection(connectionId: string): MaybePromise<PhoneNumber[]>;
   appendEvents(events: AuditEvent[]): MaybePromise<void>;
@@ -382,6 +396,14 @@ export interface NumberStore {
   putConnection(connection: Connection): MaybePromise<void>;
   getConnection(id: string): MaybePromise<Connection | null>;
   listConnections(tenant: string): MaybePromise<Connection[]>;
+  putSubAccount(subAccount: SubAccountRecord): MaybePromise<void>;
+  getSubAccount(id: string): MaybePromise<SubAccountRecord | null>;
+  /** Optional: who owns an agent or endpoint id. Leave it out (or answer
+   *  `{ owner: 'untracked' }`) when the store keeps no such registry; then
+   *  any id is accepted. With it, unknown or foreign ids are
+   *  `unknown_reference`. */
+  refOwner?(kind: 'agent' | 'endpoint', id: string): MaybePromise<
+    { owner: 'untracked' } | { owner: 'unknown' } | { owner: 'tenant'; tenant: string }>;
 }
 /** A host telephony provider; anything thrown is a provider_error. */
 export interface Provider {
@@ -464,8 +486,14 @@ export class CallerIdPool {
 
 /** The service. With no options: the in-memory store and simulated provider. */
 export class Numbers {
+  /** Throws `invalid_webhook_url` or `invalid_input` for bad settings
+   *  (default webhooks to internal hosts, negative durations, unknown
+   *  fields). `clock.now()` must answer synchronously with a valid time;
+   *  a clock that throws or answers anything else fails the operation. */
   constructor(options?: { store?: NumberStore; provider?: Provider; clock?: { now(): TimeInput }; config?: ServiceConfig });
   putConnection(connection: Connection): Promise<void>;
+  /** Adds or replaces a sub-account in the store. */
+  putSubAccount(subAccount: SubAccountRecord): Promise<void>;
   /** Simulated provider only: a number the account owns outside the app. */
   simulateOwnedNumber(connectionId: string, owned: OwnedNumber): void;
   /** Simulated provider only: provider-side drift. */
@@ -485,7 +513,10 @@ export class Numbers {
   resync(actor: Actor, id: string): Promise<PhoneNumber>;
   configureWebhooks(actor: Actor, id: string, webhooks: Partial<WebhookConfig>): Promise<PhoneNumber>;
   release(actor: Actor, id: string, mode?: 'hard' | 'soft'): Promise<PhoneNumber | null>;
-  assignSubAccount(actor: Actor, id: string, subAccount: SubAccount): Promise<PhoneNumber>;
+  /** Assigns to a sub-account of the number's master account, resolved
+   *  through the store: `unknown_reference` for an unknown or another
+   *  tenant's sub-account, `no_master_account`, `sub_account_mismatch`. */
+  assignSubAccount(actor: Actor, id: string, subAccountId: string): Promise<PhoneNumber>;
   unassignSubAccount(actor: Actor, id: string, force?: boolean): Promise<PhoneNumber>;
   recordCall(actor: Actor, id: string, at: TimeInput): Promise<PhoneNumber>;
   free(): void;

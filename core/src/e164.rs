@@ -12,6 +12,38 @@
 //! Input clean-up (the part people type) is telnum's own code, so that the
 //! engine only ever sees `+` and ASCII digits; `tel:` URIs are parsed here
 //! too, never by the engine.
+//!
+//! # What the parser accepts, next to libphonenumber
+//!
+//! The rule: telnum never accepts a number other than the one
+//! libphonenumber reads from the same text. Where the two differ, telnum
+//! refuses (with a code) what the reference would accept, never the other
+//! way round. The choices:
+//!
+//! - **Separators** are libphonenumber's punctuation set (`-`, `.`, `(`,
+//!   `)`, `/`, `[`, `]`, `~`, the Unicode dashes, full-width forms, `⁓`,
+//!   `∼`, `～`) and whitespace.
+//! - **Extensions** are refused (`extension_not_allowed`) wherever the
+//!   reference reads one: `x`, `ext`, `extension`, `#`, `;ext=`, and the
+//!   ambiguous markers `~`, `～`, `,` and `;` followed by up to nine
+//!   digits (fifteen after `;`) at the end of a number of two digits or
+//!   more. `+4366412345 ~1` is an extension, not `+43664123451`.
+//! - **Pasted punctuation** is dropped as the reference drops it: anything
+//!   before the first `+`, digit or letter (quotes, `<`, bullets) and
+//!   anything after the last digit, letter or `#` (quotes, `>`, `!`, `.`).
+//!   Letters are never dropped: vanity numbers and words around a number
+//!   are refused (`invalid_characters`), where the reference would skip
+//!   leading words.
+//! - **Tabs** (and the other whitespace controls LF, CR, VT, FF) separate
+//!   digits like a space. The reference refuses a tab inside a number; we
+//!   accept it because numbers pasted from spreadsheets carry tabs, and the
+//!   digits read are the same.
+//! - **Other C0 control characters** are dropped at the edges, as the
+//!   reference does, and refused inside a number (`invalid_characters`):
+//!   the reference would refuse them there too.
+//! - **`tel:` URIs** follow RFC 3966 strictly inside (no spaces), but a
+//!   space right after the colon (`tel: +212650123456`) is skipped, as the
+//!   reference does.
 
 use std::fmt;
 use std::str::FromStr;

@@ -530,6 +530,9 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             ));
         }
         match self.store.get_idempotency(&actor.tenant, key).await? {
+            Some(rec) if rec.tenant != actor.tenant || rec.key != key => Err(store_broke(
+                "get_idempotency returned a record of another tenant or key",
+            )),
             Some(rec) if rec.operation == op && rec.request == request => Ok(Some(rec.response)),
             Some(_) => Err(Error::IdempotencyMismatch),
             None => Ok(None),
