@@ -104,6 +104,10 @@ test('purchase, conflict, release and errors through JS ports', async () => {
   await n.release(admin, r.numbers[0].id, 'hard');
   assert.deepEqual(carrier.releases, ['SID1']);
   assert.ok(store.events.some((e) => e.kind === 'hard_deleted'));
+  // The hard delete kept the number's aging tombstone in the JS store.
+  assert.equal(store.tombstoneList.length, 1);
+  assert.equal(store.tombstoneList[0].tenant, 'acme');
+  assert.equal(store.tombstoneList[0].e164, r.numbers[0].e164);
   // A provider failure is a provider_error and the pending record is resolved.
   carrier.purchase = async () => { throw new Error('carrier says no'); };
   await assert.rejects(
