@@ -404,16 +404,12 @@ impl NumberStore for SqliteStore {
         id: &ConnectionId,
     ) -> impl Future<Output = Result<Option<Connection>>> + MaybeSend {
         ready(self.with(|db| {
-            let b: Option<String> = db
-                .query_row(
-                    "SELECT body FROM connections WHERE id = ?1",
-                    [id.as_str()],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(db_err)?;
-            b.map(|b| serde_json::from_str(&b).map_err(json_err))
-                .transpose()
+            Ok(Self::bodies(
+                db,
+                "SELECT body FROM connections WHERE id = ?1",
+                id.as_str(),
+            )?
+            .pop())
         }))
     }
 

@@ -181,9 +181,8 @@ pub struct ImportRequest {
 
 /// The JSON form of [`ImportRequest`] (serde cannot refuse unknown fields
 /// through `flatten`).
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-#[derive(Default)]
 struct ImportRequestForm {
     numbers: Vec<screens::ImportItem>,
     #[serde(alias = "telephony_connection_id")]
@@ -748,7 +747,13 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
     /// `store_error`.
     pub async fn purchase(&self, actor: &Actor, req: &PurchaseRequest) -> Result<PurchaseResult> {
         actor.check_write(&actor.tenant)?;
-        let request = canonical(req);
+        // The fingerprint is the intent (what, where, how many), never host
+        // state: a retry after the host debited its balance is the same
+        // request.
+        let request = canonical(&PurchaseRequest {
+            balance: None,
+            ..req.clone()
+        });
         if let Some(v) = self
             .check_idempotency(actor, &req.idempotency_key, "purchase", &request)
             .await?
@@ -1178,6 +1183,11 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             actor,
             &self.ctx(now, conn.as_ref()),
         )?;
+        // A patch that changes nothing writes nothing: no version bump, no
+        // `updated` event with an empty diff.
+        if out.events.iter().all(|e| e.changes.is_empty()) {
+            return Ok(r);
+        }
         self.save(&r, &out, now).await?;
         out.record.ok_or(Error::NotFound)
     }

@@ -792,3 +792,123 @@ fn the_json_service_facade_runs_the_same_operations() {
     let e = block_on(call_service(&svc, "get", json!({"actor": other, "id": id}))).unwrap_err();
     assert_eq!(e.code(), "not_found");
 }
+
+#[test]
+fn a_retry_after_the_host_debited_its_balance_gets_the_first_result() {
+    let svc = service();
+    let req = |balance: i64| PurchaseRequest {
+        connection_id: Some(conn_id()),
+        idempotency_key: "debit".into(),
+        country: Some(Country::new("US").unwrap()),
+        kind: Some(telnum::NumberKind::Local),
+        quantity: Some(1),
+        balance: Some(Money::new(balance, Currency::USD)),
+        ..PurchaseRequest::default()
+    };
+    let first = block_on(svc.purchase(&admin(), &req(1_000))).unwrap();
+    // The host debited 215 and retries with its live balance.
+    let again = block_on(svc.purchase(&admin(), &req(785))).unwrap();
+    assert_eq!(first, again);
+    assert_eq!(svc.provider().owned(&conn_id()).len(), 1);
+    // Another intent under the same key is still a mismatch.
+    let mut other = req(785);
+    other.quantity = Some(2);
+    assert_eq!(
+        block_on(svc.purchase(&admin(), &other)).unwrap_err().code(),
+        "idempotency_mismatch"
+    );
+}
+
+#[test]
+fn a_patch_that_changes_nothing_writes_nothing() {
+    let svc = service();
+    let n = buy(&svc, "noop", 1).unwrap().remove(0);
+    let a = admin();
+    let labelled = block_on(svc.update(
+        &a,
+        &n.id,
+        Patch {
+            label: Some(Some("Desk".into())),
+            ..Patch::default()
+        },
+        None,
+    ))
+    .unwrap();
+    let events = svc.store().events().len();
+    for patch in [
+        Patch::default(),
+        Patch {
+            label: Some(Some("Desk".into())),
+            allow_inbound: Some(labelled.allow_inbound),
+            ..Patch::default()
+        },
+    ] {
+        let same = block_on(svc.update(&a, &n.id, patch, Some(labelled.version))).unwrap();
+        assert_eq!(same, labelled);
+    }
+    assert_eq!(
+        svc.store().events().len(),
+        events,
+        "no empty `updated` event"
+    );
+    let stored = block_on(svc.get(&a, &n.id, false)).unwrap();
+    assert_eq!(stored.number["version"], labelled.version);
+}
+
+#[test]
+fn a_superadmin_adds_and_imports_on_the_target_tenants_connection() {
+    let svc = service();
+    let root = Actor::new(TenantId::new("platform").unwrap(), Role::Superadmin);
+    let manual = block_on(svc.add_manual(
+        &root,
+        &ManualDraft {
+            e164: Some("+14155550188".into()),
+            connection_id: Some("conn_globex".into()),
+            ..ManualDraft::default()
+        },
+    ))
+    .unwrap();
+    assert_eq!(manual.tenant.as_str(), "globex");
+    let n = E164::from_canonical("+14155550189").unwrap();
+    svc.provider().add_owned(
+        &ConnectionId::new("conn_globex").unwrap(),
+        telnum::ports::OwnedNumber {
+            e164: n,
+            sid: String::new(),
+            country: Country::new("US").unwrap(),
+            kind: telnum::NumberKind::Local,
+            capabilities: telnum::Capabilities::VOICE_SMS,
+            label: None,
+            webhooks: WebhookConfig::default(),
+            pricing: None,
+        },
+    );
+    let imported = block_on(svc.import_owned(
+        &root,
+        &ImportRequest {
+            draft: ImportDraft {
+                numbers: vec![ImportItem {
+                    e164: Some(n.to_string()),
+                    label: None,
+                }],
+                connection_id: Some("conn_globex".into()),
+                confirm_replace_webhooks: true,
+            },
+            idempotency_key: "root-import".into(),
+        },
+    ))
+    .unwrap();
+    assert_eq!(imported.imported[0].tenant.as_str(), "globex");
+    // An admin of acme cannot name globex's connection.
+    let e = block_on(svc.add_manual(
+        &admin(),
+        &ManualDraft {
+            e164: Some("+14155550187".into()),
+            connection_id: Some("conn_globex".into()),
+            ..ManualDraft::default()
+        },
+    ))
+    .unwrap_err();
+    assert_eq!(e.code(), "validation_failed");
+    assert!(!e.to_json().to_string().contains("globex"));
+}
