@@ -24,7 +24,7 @@ export type ErrorCode =
   | 'confirmation_required' | 'country_not_allowed' | 'did_cool_off_in_effect' | 'number_aging'
   | 'sub_account_mismatch' | 'already_exists' | 'not_assigned' | 'no_eligible_number'
   | 'already_assigned' | 'idempotency_mismatch' | 'insufficient_balance' | 'provider_error'
-  | 'store_error' | 'no_master_account' | 'unknown_reference';
+  | 'store_error' | 'no_master_account' | 'unknown_reference' | 'kind_required';
 
 export interface FieldProblem { field: string; code: string; message: string }
 
@@ -36,6 +36,8 @@ export declare class TelnumError extends Error {
   readonly status: number;
   readonly reason?: string;
   readonly field?: string;
+  /** `kind_required`: the kinds in stock with their prices. */
+  readonly inStock?: PriceEntry[];
   readonly problems?: FieldProblem[];
   readonly confirmation?: string;
   readonly country?: string;

@@ -268,6 +268,16 @@ pub enum Error {
         /// What exists, e.g. the number.
         what: String,
     },
+    /// A purchase named no type and the provider has no local numbers of
+    /// the country: telnum never picks a dearer kind silently.
+    #[error(
+        "no local numbers in stock; name a type ({})",
+        kinds_in_stock(in_stock)
+    )]
+    KindRequired {
+        /// The kinds in stock, with their prices.
+        in_stock: Vec<crate::ports::PriceEntry>,
+    },
     /// The idempotency key was used before with different parameters.
     #[error("idempotency key reused with different parameters")]
     IdempotencyMismatch,
@@ -354,6 +364,7 @@ codes! {
     35 "store_error" 503 => Error::Store { message: "m".into() },
     36 "no_master_account" 409 => Error::NoMasterAccount,
     37 "unknown_reference" 422 => Error::UnknownReference { field: "connection_id".into() },
+    38 "kind_required" 422 => Error::KindRequired { in_stock: vec![] },
 }
 
 impl Error {
@@ -397,6 +408,7 @@ impl Error {
             Error::Store { .. } => 35,
             Error::NoMasterAccount => 36,
             Error::UnknownReference { .. } => 37,
+            Error::KindRequired { .. } => 38,
         }
     }
 
@@ -492,6 +504,12 @@ impl Error {
                     serde_json::to_value(tiers).unwrap_or(Value::Null),
                 );
             }
+            Error::KindRequired { in_stock } => {
+                m.insert(
+                    "in_stock".into(),
+                    serde_json::to_value(in_stock).unwrap_or(Value::Null),
+                );
+            }
             Error::AlreadyExists { what } => {
                 m.insert("what".into(), Value::from(what.as_str()));
             }
@@ -548,6 +566,24 @@ impl Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.to_json().serialize(s)
     }
+}
+
+fn kinds_in_stock(in_stock: &[crate::ports::PriceEntry]) -> String {
+    if in_stock.is_empty() {
+        return "none in stock".into();
+    }
+    in_stock
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: {} setup, {} monthly",
+                p.kind.as_str(),
+                p.pricing.setup,
+                p.pricing.monthly
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Formats a time as RFC 3339 with second precision and a `Z` suffix, the

@@ -953,13 +953,21 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             let country = req
                 .country
                 .ok_or_else(|| problem("country", "required", "country is required"))?;
+            // Without a type, local (fixed-line) numbers: never whatever the
+            // inventory lists first (toll-free is the dearest kind).
             let q = AvailableQuery {
                 country: Some(country),
-                kind: req.kind,
+                kind: Some(req.kind.unwrap_or(NumberKind::Local)),
                 limit: Some(n as u32),
                 ..AvailableQuery::default()
             };
-            self.provider.search_available(conn, &q).await?
+            let found = self.provider.search_available(conn, &q).await?;
+            if req.kind.is_none() && found.is_empty() {
+                return Err(Error::KindRequired {
+                    in_stock: self.kinds_in_stock(conn, country).await?,
+                });
+            }
+            found
         };
         if found.len() < n {
             return Err(problem(
@@ -969,6 +977,26 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             ));
         }
         Ok(found.into_iter().take(n).collect())
+    }
+
+    /// One price line per kind the provider has in stock in `country`.
+    async fn kinds_in_stock(&self, conn: &Connection, country: Country) -> Result<Vec<PriceEntry>> {
+        let q = AvailableQuery {
+            country: Some(country),
+            limit: Some(100),
+            ..AvailableQuery::default()
+        };
+        let mut kinds: Vec<PriceEntry> = Vec::new();
+        for a in self.provider.search_available(conn, &q).await? {
+            if !kinds.iter().any(|k| k.kind == a.kind) {
+                kinds.push(PriceEntry {
+                    country: a.country,
+                    kind: a.kind,
+                    pricing: a.pricing,
+                });
+            }
+        }
+        Ok(kinds)
     }
 
     fn complete(

@@ -912,3 +912,47 @@ fn a_superadmin_adds_and_imports_on_the_target_tenants_connection() {
     assert_eq!(e.code(), "validation_failed");
     assert!(!e.to_json().to_string().contains("globex"));
 }
+
+#[test]
+fn a_purchase_without_a_type_buys_local_numbers_or_says_what_is_in_stock() {
+    let svc = service();
+    let typeless = |key: &str, quantity: u32| PurchaseRequest {
+        connection_id: Some(conn_id()),
+        idempotency_key: key.into(),
+        country: Some(Country::new("US").unwrap()),
+        quantity: Some(quantity),
+        ..PurchaseRequest::default()
+    };
+    let bought = block_on(svc.purchase(&admin(), &typeless("t1", 2))).unwrap();
+    assert!(bought
+        .numbers
+        .iter()
+        .all(|n| n.kind == telnum::NumberKind::Local));
+    // Buy out the local stock, then ask again without a type.
+    let rest = telnum::simulated::NUMBERS_PER_KIND as u32 - 2;
+    block_on(svc.purchase(
+        &admin(),
+        &PurchaseRequest {
+            kind: Some(telnum::NumberKind::Local),
+            ..typeless("t2", rest)
+        },
+    ))
+    .unwrap();
+    let records = svc.store().records().len();
+    let e = block_on(svc.purchase(&admin(), &typeless("t3", 1))).unwrap_err();
+    assert_eq!(e.code(), "kind_required");
+    let in_stock = e.to_json()["in_stock"].clone();
+    let kinds: Vec<&str> = in_stock
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"mobile") && kinds.contains(&"toll_free"),
+        "{kinds:?}"
+    );
+    assert!(!kinds.contains(&"local"));
+    assert!(in_stock[0]["pricing"]["setup"]["amount_minor"].is_i64());
+    assert_eq!(svc.store().records().len(), records, "nothing bought");
+}
