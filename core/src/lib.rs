@@ -123,6 +123,7 @@ pub mod kind;
 pub mod lifecycle;
 pub mod memory;
 pub mod money;
+mod names;
 mod nanp;
 pub mod pool;
 pub mod ports;
