@@ -447,6 +447,23 @@ enum TelnumStatus telnum_numbers_simulate_owned(struct TelnumNumbers *numbers,
                                                 const char *owned,
                                                 size_t owned_len);
 
+// Simulated provider only: makes it behave as real providers do at times.
+// `simulation` is JSON, one of `{"action":"hold_orders","hold":true}`,
+// `{"action":"settle_orders","complete":true}`,
+// `{"action":"rate_limit","calls":1,"retry_after_seconds":30}`,
+// `{"action":"fail_after_purchase","calls":1}`,
+// `{"action":"drop_number","connection_id":"…","e164":"+…"}`. `applied`
+// (may be NULL) is set to 1 when it applied, 0 otherwise (a dropped
+// number the account did not own).
+//
+// # Safety
+// `numbers` from a constructor; `simulation` valid for its length;
+// `applied` NULL or valid.
+enum TelnumStatus telnum_numbers_simulate(struct TelnumNumbers *numbers,
+                                          const char *simulation,
+                                          size_t simulation_len,
+                                          int *applied);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -5,7 +5,7 @@
 // The impls spell out the trait's `impl Future + MaybeSend` signatures.
 #![allow(clippy::manual_async_fn)]
 
-use std::ffi::{c_char, c_void};
+use std::ffi::{c_char, c_int, c_void};
 use std::future::Future;
 
 use serde::de::DeserializeOwned;
@@ -13,12 +13,12 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use telnum::memory::{block_on, MemoryStore};
 use telnum::ports::{
-    host_error, AvailableNumber, AvailableQuery, Clock, IdempotencyRecord, ListQuery, MaybeSend,
-    NumberStore, OwnedNumber, Page, PortKind, PriceEntry, Provider, ProviderPurchase, RefKind,
-    RefOwner, SubAccountRecord, Tombstone,
+    host_error, AvailableNumber, AvailableQuery, Clock, CountryOffer, IdempotencyRecord, ListQuery,
+    MaybeSend, NumberStore, OrderStatus, OwnedNumber, Page, PortKind, PriceEntry, Provider,
+    ProviderOrder, ProviderPurchase, RefKind, RefOwner, SubAccountRecord, Tombstone, Window,
 };
 use telnum::service::{Numbers, ServiceConfig};
-use telnum::simulated::SimulatedProvider;
+use telnum::simulated::{SimulatedProvider, Simulation};
 use telnum::{
     AccountId, AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result,
     TenantId, WebhookConfig, E164,
@@ -144,10 +144,7 @@ impl CPort {
         if self.store {
             Error::Store { message }
         } else {
-            Error::Provider {
-                provider: "c".into(),
-                message,
-            }
+            Error::provider("c", message)
         }
     }
 
@@ -290,6 +287,26 @@ impl NumberStore for Store {
     ) -> impl Future<Output = Result<()>> + MaybeSend {
         store_method!(self, m => m.put_idempotency(r), "put_idempotency", json!([r]))
     }
+    fn complete_idempotency(
+        &self,
+        r: &IdempotencyRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        store_method!(self, m => m.complete_idempotency(r), "complete_idempotency", json!([r]))
+    }
+    fn record_call(
+        &self,
+        id: &NumberId,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        store_method!(self, m => m.record_call(id, at), "record_call", json!([id, at]))
+    }
+    fn list_events(
+        &self,
+        id: &NumberId,
+        w: Window,
+    ) -> impl Future<Output = Result<Page<AuditEvent>>> + MaybeSend {
+        store_method!(self, m => m.list_events(id, w), "list_events", json!([id, w]))
+    }
     fn put_connection(&self, c: &Connection) -> impl Future<Output = Result<()>> + MaybeSend {
         store_method!(self, m => m.put_connection(c), "put_connection", json!([c.to_json_with_secrets()]))
     }
@@ -358,12 +375,25 @@ impl Provider for Prov {
     ) -> impl Future<Output = Result<Vec<PriceEntry>>> + MaybeSend {
         provider_method!(self, p => p.pricing(c, country), "pricing", json!([c, country]))
     }
+    fn countries(
+        &self,
+        c: &Connection,
+    ) -> impl Future<Output = Result<Vec<CountryOffer>>> + MaybeSend {
+        provider_method!(self, p => p.countries(c), "countries", json!([c]))
+    }
     fn purchase(
         &self,
         c: &Connection,
         r: &ProviderPurchase,
-    ) -> impl Future<Output = Result<OwnedNumber>> + MaybeSend {
+    ) -> impl Future<Output = Result<ProviderOrder>> + MaybeSend {
         provider_method!(self, p => p.purchase(c, r), "purchase", json!([c, r]))
+    }
+    fn order_status(
+        &self,
+        c: &Connection,
+        order_ref: &str,
+    ) -> impl Future<Output = Result<OrderStatus>> + MaybeSend {
+        provider_method!(self, p => p.order_status(c, order_ref), "order_status", json!([c, order_ref]))
     }
     fn list_owned(
         &self,
@@ -661,6 +691,45 @@ pub unsafe extern "C" fn telnum_numbers_simulate_owned(
         // SAFETY: caller contract.
         let o: OwnedNumber = typed(unsafe { read_json(owned, owned_len, "owned") }?, "owned")?;
         sim.add_owned(&id, o);
+        Ok(())
+    })
+}
+
+/// Simulated provider only: makes it behave as real providers do at times.
+/// `simulation` is JSON, one of `{"action":"hold_orders","hold":true}`,
+/// `{"action":"settle_orders","complete":true}`,
+/// `{"action":"rate_limit","calls":1,"retry_after_seconds":30}`,
+/// `{"action":"fail_after_purchase","calls":1}`,
+/// `{"action":"drop_number","connection_id":"…","e164":"+…"}`. `applied`
+/// (may be NULL) is set to 1 when it applied, 0 otherwise (a dropped
+/// number the account did not own).
+///
+/// # Safety
+/// `numbers` from a constructor; `simulation` valid for its length;
+/// `applied` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn telnum_numbers_simulate(
+    numbers: *mut TelnumNumbers,
+    simulation: *const c_char,
+    simulation_len: usize,
+    applied: *mut c_int,
+) -> TelnumStatus {
+    boundary(|| {
+        let n = handle(numbers)?;
+        let sim = n
+            .simulated
+            .as_ref()
+            .ok_or_else(|| Failure::Core(Error::invalid_input("not the simulated provider")))?;
+        // SAFETY: caller contract.
+        let s: Simulation = typed(
+            unsafe { read_json(simulation, simulation_len, "simulation") }?,
+            "simulation",
+        )?;
+        let done = sim.simulate(&s);
+        if !applied.is_null() {
+            // SAFETY: caller contract: NULL or valid.
+            unsafe { *applied = c_int::from(done) };
+        }
         Ok(())
     })
 }

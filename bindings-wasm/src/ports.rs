@@ -16,12 +16,12 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use telnum::memory::MemoryStore;
 use telnum::ports::{
-    host_error, AvailableNumber, AvailableQuery, Clock, IdempotencyRecord, ListQuery, MaybeSend,
-    NumberStore, OwnedNumber, Page, PortKind, PriceEntry, Provider, ProviderPurchase, RefKind,
-    RefOwner, SubAccountRecord, Tombstone,
+    host_error, AvailableNumber, AvailableQuery, Clock, CountryOffer, IdempotencyRecord, ListQuery,
+    MaybeSend, NumberStore, OrderStatus, OwnedNumber, Page, PortKind, PriceEntry, Provider,
+    ProviderOrder, ProviderPurchase, RefKind, RefOwner, SubAccountRecord, Tombstone, Window,
 };
 use telnum::service::{Numbers as Service, ServiceConfig};
-use telnum::simulated::SimulatedProvider;
+use telnum::simulated::{SimulatedProvider, Simulation};
 use telnum::{
     AccountId, AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result,
     TenantId, WebhookConfig, E164,
@@ -90,10 +90,7 @@ async fn call_js<T: DeserializeOwned>(
     serde_json::from_str(&text).map_err(|e| {
         let msg = format!("{port}.{method} returned an unexpected shape: {e}");
         if port == "provider" {
-            Error::Provider {
-                provider: "js".into(),
-                message: msg,
-            }
+            Error::provider("js", msg)
         } else {
             Error::Store { message: msg }
         }
@@ -262,6 +259,45 @@ impl NumberStore for Store {
             }
         }
     }
+    fn complete_idempotency(
+        &self,
+        r: &IdempotencyRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        async move {
+            match self {
+                Store::Memory(m) => m.complete_idempotency(r).await,
+                Store::Js(o) => call_js::<Value>(o, "completeIdempotency", &[v(r)], "store")
+                    .await
+                    .map(drop),
+            }
+        }
+    }
+    fn record_call(
+        &self,
+        id: &NumberId,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        async move {
+            match self {
+                Store::Memory(m) => m.record_call(id, at).await,
+                Store::Js(o) => call_js::<Value>(o, "recordCall", &[v(id), v(&at)], "store")
+                    .await
+                    .map(drop),
+            }
+        }
+    }
+    fn list_events(
+        &self,
+        id: &NumberId,
+        w: Window,
+    ) -> impl Future<Output = Result<Page<AuditEvent>>> + MaybeSend {
+        async move {
+            match self {
+                Store::Memory(m) => m.list_events(id, w).await,
+                Store::Js(o) => call_js(o, "listEvents", &[v(id), v(&w)], "store").await,
+            }
+        }
+    }
     fn put_connection(&self, c: &Connection) -> impl Future<Output = Result<()>> + MaybeSend {
         async move {
             match self {
@@ -376,15 +412,57 @@ impl Provider for Prov {
             }
         }
     }
+    fn countries(
+        &self,
+        c: &Connection,
+    ) -> impl Future<Output = Result<Vec<CountryOffer>>> + MaybeSend {
+        async move {
+            match self {
+                Prov::Simulated(p) => p.countries(c).await,
+                Prov::Js(o) => call_js(o, "countries", &[v(c)], "provider").await,
+            }
+        }
+    }
     fn purchase(
         &self,
         c: &Connection,
         r: &ProviderPurchase,
-    ) -> impl Future<Output = Result<OwnedNumber>> + MaybeSend {
+    ) -> impl Future<Output = Result<ProviderOrder>> + MaybeSend {
         async move {
             match self {
                 Prov::Simulated(p) => p.purchase(c, r).await,
                 Prov::Js(o) => call_js(o, "purchase", &[v(c), v(r)], "provider").await,
+            }
+        }
+    }
+    /// Optional in JS: a provider without `orderStatus` never answers
+    /// pending orders (`not_supported` if asked).
+    fn order_status(
+        &self,
+        c: &Connection,
+        order_ref: &str,
+    ) -> impl Future<Output = Result<OrderStatus>> + MaybeSend {
+        async move {
+            match self {
+                Prov::Simulated(p) => p.order_status(c, order_ref).await,
+                Prov::Js(o) => {
+                    let has = js_sys::Reflect::get(o, &JsValue::from_str("orderStatus"))
+                        .map(|f| f.is_function())
+                        .unwrap_or(false);
+                    if !has {
+                        return Err(Error::NotSupported {
+                            operation: "order_status".into(),
+                            reason: "provider_has_no_order_status".into(),
+                        });
+                    }
+                    call_js(
+                        o,
+                        "orderStatus",
+                        &[v(c), Value::from(order_ref)],
+                        "provider",
+                    )
+                    .await
+                }
             }
         }
     }
@@ -613,6 +691,20 @@ impl Numbers {
         Ok(())
     }
 
+    /// Simulated provider only: makes it behave as real providers do at
+    /// times (`{action: "hold_orders", hold}`, `{action: "settle_orders",
+    /// complete}`, `{action: "rate_limit", calls, retry_after_seconds}`,
+    /// `{action: "fail_after_purchase", calls}`, `{action: "drop_number",
+    /// connection_id, e164}`). Answers whether it applied.
+    pub fn simulate(&self, simulation: JsValue) -> std::result::Result<bool, JsValue> {
+        let p = self
+            .simulated
+            .as_ref()
+            .ok_or_else(|| invalid("not the simulated provider"))?;
+        let s: Simulation = arg(&simulation, "simulation")?;
+        Ok(p.simulate(&s))
+    }
+
     /// Simulated provider only: the number disappears from the account.
     #[wasm_bindgen(js_name = simulateDropNumber)]
     pub fn simulate_drop_number(
@@ -728,6 +820,26 @@ impl Numbers {
         self.promise(
             "sync",
             &[("actor", &actor), ("connection_id", &connection_id)],
+        )
+    }
+    /// Reconciles every active connection of the actor's tenant; one
+    /// failing connection is reported and does not stop the others.
+    #[wasm_bindgen(js_name = syncAccount)]
+    pub fn sync_account(&self, actor: JsValue) -> js_sys::Promise {
+        self.promise("sync_account", &[("actor", &actor)])
+    }
+    /// What the connection's provider sells, per country.
+    pub fn countries(&self, actor: JsValue, connection_id: JsValue) -> js_sys::Promise {
+        self.promise(
+            "countries",
+            &[("actor", &actor), ("connection_id", &connection_id)],
+        )
+    }
+    /// A page of a number's audit trail, newest first.
+    pub fn audit(&self, actor: JsValue, id: JsValue, query: JsValue) -> js_sys::Promise {
+        self.promise(
+            "audit",
+            &[("actor", &actor), ("id", &id), ("query", &query)],
         )
     }
     /// Re-reads one number from the provider.

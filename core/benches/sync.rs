@@ -50,6 +50,7 @@ fn main() {
             r.provider = Some(ProviderRef {
                 provider: "sim".into(),
                 sid: Some(format!("PN{i}")),
+                order_ref: None,
             });
             r
         })

@@ -166,27 +166,28 @@ fn main() -> telnum::Result<()> {
     let active = block_on(svc.activate(&admin, &first.id))?;
     let active = block_on(svc.update(
         &admin,
-        &active.id,
+        &active.number.id,
         Patch {
             inbound_agent: Some(Some(AgentId::new("agent_maya")?)),
             allow_outbound: Some(true),
             ..Patch::default()
         },
-        Some(active.version),
+        Some(active.number.version),
     ))?;
     println!(
         "  {} is {:?}, agent {}, outbound allowed: {}",
-        active.e164,
-        active.status,
+        active.number.e164,
+        active.number.status,
         active
+            .number
             .inbound_agent
             .as_ref()
             .map(|a| a.as_str())
             .unwrap_or("-"),
-        active.allow_outbound
+        active.number.allow_outbound
     );
     let other = Actor::new(TenantId::new("globex")?, Role::Admin);
-    let e = block_on(svc.get(&other, &active.id, false)).unwrap_err();
+    let e = block_on(svc.get(&other, &active.number.id, false)).unwrap_err();
     println!("  another tenant asking for it: {} ({})", e.code(), e);
 
     step(5, "A campaign pool picks caller IDs");
@@ -195,14 +196,14 @@ fn main() -> telnum::Result<()> {
     for (i, n) in bought.numbers.iter().chain(&imported.imported).enumerate() {
         let mut record = block_on(svc.store().get(&n.id))?.ok_or(telnum::Error::NotFound)?;
         if record.status != NumberStatus::Active {
-            record = block_on(svc.activate(&admin, &record.id))?;
+            record = block_on(svc.activate(&admin, &record.id))?.number;
         }
         if !record.allow_outbound {
             let allow = Patch {
                 allow_outbound: Some(true),
                 ..Patch::default()
             };
-            record = block_on(svc.update(&admin, &record.id, allow, None))?;
+            record = block_on(svc.update(&admin, &record.id, allow, None))?.number;
         }
         members.push(Member::from_record(
             &record,
@@ -285,7 +286,7 @@ fn main() -> telnum::Result<()> {
     ))?;
     println!(
         "  webhooks written back at the provider: {:?}",
-        fixed.webhooks.voice_url
+        fixed.number.webhooks.voice_url
     );
 
     step(7, "Sub-account: the 15-day cool-off, then a forced move");
@@ -314,12 +315,12 @@ fn main() -> telnum::Result<()> {
     let moved = block_on(svc.unassign_sub_account(&admin, &first.id, true))?;
     println!(
         "  forced by an admin: sub-account now {:?} (audit: cool_off_waived)",
-        moved.sub_account
+        moved.number.sub_account
     );
 
     step(8, "Soft release (kept for audit; released at the provider)");
     let released = block_on(svc.release(&admin, &bought.numbers[0].id, ReleaseMode::Soft))?;
-    if let Some(r) = released {
+    if let Some(r) = released.number {
         println!(
             "  {} is {:?}, released at {}",
             r.e164,

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 
 use rusqlite::{params, Connection as Db, OptionalExtension};
 use telnum::ports::{
-    IdempotencyRecord, ListQuery, MaybeSend, NumberStore, Page, SubAccountRecord, Tombstone,
+    IdempotencyRecord, ListQuery, MaybeSend, NumberStore, Page, SubAccountRecord, Tombstone, Window,
 };
 use telnum::{
     AccountId, AuditEvent, Connection, ConnectionId, Error, NumberId, PhoneNumber, Result,
@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS numbers (
 CREATE UNIQUE INDEX IF NOT EXISTS numbers_live_e164 ON numbers (e164) WHERE live = 1;
 CREATE INDEX IF NOT EXISTS numbers_tenant ON numbers (tenant, created_at, id);
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, number_id TEXT, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_number ON events (number_id, seq);
 CREATE TABLE IF NOT EXISTS idempotency (tenant TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (tenant, key));
 CREATE TABLE IF NOT EXISTS connections (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ids (n INTEGER NOT NULL);
@@ -208,6 +209,13 @@ impl NumberStore for SqliteStore {
     ) -> impl Future<Output = Result<()>> + MaybeSend {
         ready(self.with(|db| {
             let tx = db.transaction().map_err(db_err)?;
+            // A call recorded since the caller read the record is kept.
+            let stored = Self::records(&tx, "SELECT body FROM numbers WHERE id = ?1", &[&r.id.as_str()])?;
+            let mut r = r.clone();
+            if let Some(s) = stored.first() {
+                r.last_call_at = r.last_call_at.max(s.last_call_at);
+            }
+            let r = &r;
             // The version check is the WHERE clause: a stale writer changes no row.
             let n = tx
                 .execute(
@@ -282,6 +290,72 @@ impl NumberStore for SqliteStore {
             }
             Self::write_events(&tx, events)?;
             tx.commit().map_err(db_err)
+        }))
+    }
+
+    fn record_call(
+        &self,
+        id: &NumberId,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        ready(self.with(|db| {
+            // Read and write in one transaction: no version bump, no event.
+            let tx = db.transaction().map_err(db_err)?;
+            let mut r = Self::records(
+                &tx,
+                "SELECT body FROM numbers WHERE id = ?1",
+                &[&id.as_str()],
+            )?
+            .pop()
+            .ok_or(Error::NotFound)?;
+            if r.last_call_at.is_some_and(|t| t >= at) {
+                return Ok(());
+            }
+            r.last_call_at = Some(at);
+            tx.execute(
+                "UPDATE numbers SET body = ?1 WHERE id = ?2",
+                params![body(&r)?, id.as_str()],
+            )
+            .map_err(db_err)?;
+            tx.commit().map_err(db_err)
+        }))
+    }
+
+    fn list_events(
+        &self,
+        number: &NumberId,
+        w: Window,
+    ) -> impl Future<Output = Result<Page<AuditEvent>>> + MaybeSend {
+        ready(self.with(|db| {
+            let total: i64 = db
+                .query_row(
+                    "SELECT count(*) FROM events WHERE number_id = ?1",
+                    [number.as_str()],
+                    |r| r.get(0),
+                )
+                .map_err(db_err)?;
+            let mut stmt = db
+                .prepare(
+                    "SELECT body FROM events WHERE number_id = ?1 ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+                )
+                .map_err(db_err)?;
+            let rows = stmt
+                .query_map(
+                    params![number.as_str(), w.limit as i64, w.offset as i64],
+                    |r| r.get::<_, String>(0),
+                )
+                .map_err(db_err)?
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(db_err)?;
+            Ok(Page {
+                total: total as u64,
+                items: rows
+                    .iter()
+                    .map(|b| serde_json::from_str(b).map_err(json_err))
+                    .collect::<Result<_>>()?,
+                limit: w.limit,
+                offset: w.offset,
+            })
         }))
     }
 
@@ -383,6 +457,25 @@ impl NumberStore for SqliteStore {
                 }
                 Err(e) => Err(db_err(e)),
             }
+        }))
+    }
+
+    fn complete_idempotency(
+        &self,
+        rec: &IdempotencyRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        ready(self.with(|db| {
+            let body = serde_json::to_string(rec).map_err(json_err)?;
+            let n = db
+                .execute(
+                    "UPDATE idempotency SET body = ?3 WHERE tenant = ?1 AND key = ?2",
+                    params![rec.tenant.as_str(), rec.key, body],
+                )
+                .map_err(db_err)?;
+            if n == 0 {
+                return Err(Error::NotFound);
+            }
+            Ok(())
         }))
     }
 
@@ -529,7 +622,7 @@ fn main() -> Result<()> {
     let active = block_on(svc.activate(&admin, &n.id))?;
     println!(
         "activated: status {:?}, version {}",
-        active.status, active.version
+        active.number.status, active.number.version
     );
     let stale = block_on(svc.update(&admin, &n.id, telnum::Patch::default(), Some(n.version)));
     println!("stale update refused by SQL: {}", stale.unwrap_err().code());

@@ -11,8 +11,9 @@
 //!
 //! Each check gets a fresh store from `make`. It covers CRUD, version
 //! conflicts, pagination edges, search, filters, tenant isolation,
-//! idempotency records, connections, sub-accounts, aging tombstones and
-//! audit events.
+//! idempotency records (claim and completion), connections, sub-accounts,
+//! aging tombstones, usage recorded without a version bump, and audit
+//! events with their paged trail.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
@@ -465,9 +466,18 @@ async fn idempotency<S: NumberStore>(s: S) -> Result<(), String> {
         key: "k1".into(),
         operation: "purchase".into(),
         request: "{\"a\":1}".into(),
-        response: serde_json::json!({"numbers": []}),
+        response: None,
+        reserved_ids: vec![
+            NumberId::new("num_a").unwrap(),
+            NumberId::new("num_b").unwrap(),
+        ],
         created_at: t(0),
     };
+    let early = s.complete_idempotency(&rec).await;
+    ensure!(
+        matches!(early, Err(Error::NotFound)),
+        "completing an unknown key answers not_found: {early:?}"
+    );
     s.put_idempotency(&rec).await.map_err(|e| e.to_string())?;
     let got = s
         .get_idempotency(&rec.tenant, "k1")
@@ -484,6 +494,155 @@ async fn idempotency<S: NumberStore>(s: S) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     ensure!(other.is_none(), "keys are per tenant");
+    // The first request finishes: its result replaces the in-progress
+    // record, the reserved ids stay.
+    let done = IdempotencyRecord {
+        response: Some(serde_json::json!({"numbers": []})),
+        ..rec.clone()
+    };
+    s.complete_idempotency(&done)
+        .await
+        .map_err(|e| format!("complete_idempotency: {e}"))?;
+    let got = s
+        .get_idempotency(&rec.tenant, "k1")
+        .await
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        got.as_ref() == Some(&done),
+        "completed record read back {got:?}"
+    );
+    Ok(())
+}
+
+async fn usage<S: NumberStore>(s: S) -> Result<(), String> {
+    let r = record(8, "acme");
+    s.insert(&r, &[event(&r)])
+        .await
+        .map_err(|e| e.to_string())?;
+    s.record_call(&r.id, t(500))
+        .await
+        .map_err(|e| format!("record_call: {e}"))?;
+    // An earlier call never moves the time back.
+    s.record_call(&r.id, t(400))
+        .await
+        .map_err(|e| e.to_string())?;
+    let got = s.get(&r.id).await.map_err(|e| e.to_string())?;
+    let got = got.ok_or("record gone after record_call")?;
+    ensure!(
+        got.last_call_at == Some(t(500)),
+        "last_call_at is the latest call: {:?}",
+        got.last_call_at
+    );
+    ensure!(
+        got.version == r.version,
+        "usage is not a change: version {} became {}",
+        r.version,
+        got.version
+    );
+    let events = s
+        .list_events(
+            &r.id,
+            crate::ports::Window {
+                limit: 100,
+                offset: 0,
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    ensure!(events.total == 1, "record_call wrote events: {events:?}");
+    // An admin's edit made from a read before the call keeps the call.
+    let mut edit = r.clone();
+    edit.label = Some("edited".into());
+    edit.version += 1;
+    s.update(&edit, r.version, &[])
+        .await
+        .map_err(|e| e.to_string())?;
+    let got = s
+        .get(&r.id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("gone")?;
+    ensure!(
+        got.last_call_at == Some(t(500)) && got.label.as_deref() == Some("edited"),
+        "update moved last_call_at back to {:?}",
+        got.last_call_at
+    );
+    let gone = s
+        .record_call(&NumberId::new("conf_missing").unwrap(), t(1))
+        .await;
+    ensure!(
+        matches!(gone, Err(Error::NotFound)),
+        "record_call on an unknown id: {gone:?}"
+    );
+    Ok(())
+}
+
+async fn audit_trail<S: NumberStore>(s: S) -> Result<(), String> {
+    let a = record(10, "acme");
+    let b = record(12, "acme");
+    s.insert(&a, &[event(&a)])
+        .await
+        .map_err(|e| e.to_string())?;
+    s.insert(&b, &[event(&b)])
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut cur = a.clone();
+    for i in 0..4 {
+        let mut next = cur.clone();
+        next.label = Some(format!("v{i}"));
+        next.version += 1;
+        let mut e = event(&next);
+        e.kind = EventKind::Updated;
+        e.detail.insert("step".into(), serde_json::json!(i));
+        s.update(&next, cur.version, &[e])
+            .await
+            .map_err(|e| e.to_string())?;
+        cur = next;
+    }
+    let w = |limit, offset| crate::ports::Window { limit, offset };
+    let first = s
+        .list_events(&a.id, w(2, 0))
+        .await
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        first.total == 5,
+        "total counts the number's events: {}",
+        first.total
+    );
+    let steps: Vec<_> = first
+        .items
+        .iter()
+        .map(|e| e.detail.get("step").cloned())
+        .collect();
+    ensure!(
+        steps == [Some(serde_json::json!(3)), Some(serde_json::json!(2))],
+        "newest first: {steps:?}"
+    );
+    let last = s
+        .list_events(&a.id, w(2, 4))
+        .await
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        last.items.len() == 1 && last.items[0].kind == EventKind::Created,
+        "the last page ends with the oldest event: {:?}",
+        last.items
+    );
+    ensure!(
+        first
+            .items
+            .iter()
+            .chain(&last.items)
+            .all(|e| e.number_id == a.id),
+        "events of another number"
+    );
+    let none = s
+        .list_events(&NumberId::new("conf_missing").unwrap(), w(10, 0))
+        .await
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        none.total == 0 && none.items.is_empty(),
+        "events of no number: {none:?}"
+    );
     Ok(())
 }
 
@@ -633,6 +792,8 @@ pub async fn check_store<S: NumberStore, F: Fn() -> S>(make: F) -> ConformanceRe
         ),
         ("aging tombstones", tombstones(make()).await),
         ("sub-accounts", sub_accounts(make()).await),
+        ("usage without a version bump", usage(make()).await),
+        ("audit trail pages", audit_trail(make()).await),
     ];
     for (name, r) in results {
         match r {

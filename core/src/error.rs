@@ -289,13 +289,44 @@ pub enum Error {
         /// The balance.
         available: crate::money::Money,
     },
-    /// The provider failed or refused.
+    /// The provider failed or refused. The host's own code and message
+    /// ride along; `retryable` says whether the same call may succeed
+    /// later.
     #[error("provider error ({provider}): {message}")]
     Provider {
         /// Provider name.
         provider: String,
         /// What it said.
         message: String,
+        /// True when the same call may succeed later (a timeout, a 5xx);
+        /// false for a refusal (number gone, request refused).
+        retryable: bool,
+        /// The provider's or host's own error code, when it gave one (for
+        /// example Twilio's `21422`).
+        provider_code: Option<String>,
+    },
+    /// The provider refused the call for its rate limit (HTTP 429): retry
+    /// after `retry_after_seconds` when it is given.
+    #[error("provider rate limit ({provider}): {message}")]
+    ProviderRateLimited {
+        /// Provider name.
+        provider: String,
+        /// What it said.
+        message: String,
+        /// The provider's `Retry-After`, in seconds, when it gave one.
+        retry_after_seconds: Option<u64>,
+        /// The provider's or host's own error code, when it gave one.
+        provider_code: Option<String>,
+    },
+    /// Another request with this idempotency key is still running: retry
+    /// later to get its result.
+    #[error("a request with this idempotency key is still in progress; retry later")]
+    IdempotencyInProgress,
+    /// A call time later than the host's clock allows.
+    #[error("call time is more than {max_skew_seconds} s ahead of the clock")]
+    CallInFuture {
+        /// The largest skew accepted, in seconds.
+        max_skew_seconds: i64,
     },
     /// The host's store failed.
     #[error("store error: {message}")]
@@ -360,11 +391,14 @@ codes! {
     31 "already_exists" 409 => Error::AlreadyExists { what: "w".into() },
     32 "idempotency_mismatch" 409 => Error::IdempotencyMismatch,
     33 "insufficient_balance" 402 => Error::InsufficientBalance { required: crate::money::Money::new(2, crate::money::Currency::USD), available: crate::money::Money::new(1, crate::money::Currency::USD) },
-    34 "provider_error" 502 => Error::Provider { provider: "p".into(), message: "m".into() },
+    34 "provider_error" 502 => Error::Provider { provider: "p".into(), message: "m".into(), retryable: false, provider_code: None },
     35 "store_error" 503 => Error::Store { message: "m".into() },
     36 "no_master_account" 409 => Error::NoMasterAccount,
     37 "unknown_reference" 422 => Error::UnknownReference { field: "connection_id".into() },
     38 "kind_required" 422 => Error::KindRequired { in_stock: vec![] },
+    39 "provider_rate_limited" 429 => Error::ProviderRateLimited { provider: "p".into(), message: "m".into(), retry_after_seconds: Some(1), provider_code: None },
+    40 "idempotency_in_progress" 409 => Error::IdempotencyInProgress,
+    41 "call_in_future" 422 => Error::CallInFuture { max_skew_seconds: 300 },
 }
 
 impl Error {
@@ -409,6 +443,9 @@ impl Error {
             Error::NoMasterAccount => 36,
             Error::UnknownReference { .. } => 37,
             Error::KindRequired { .. } => 38,
+            Error::ProviderRateLimited { .. } => 39,
+            Error::IdempotencyInProgress => 40,
+            Error::CallInFuture { .. } => 41,
         }
     }
 
@@ -420,6 +457,30 @@ impl Error {
     /// The HTTP status a host should answer with, e.g. 400 or 409.
     pub fn http_status(&self) -> u16 {
         Self::STATUSES[self.index()]
+    }
+
+    /// A provider refusal or failure: `retryable` false, no provider code.
+    pub fn provider(provider: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Provider {
+            provider: provider.into(),
+            message: message.into(),
+            retryable: false,
+            provider_code: None,
+        }
+    }
+
+    /// True when the same call may succeed later: a retryable provider
+    /// error, a provider rate limit, a store error, or a request with the
+    /// same idempotency key still in progress.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Provider { retryable, .. } => *retryable,
+            Error::ProviderRateLimited { .. }
+            | Error::IdempotencyInProgress
+            | Error::Store { .. }
+            | Error::VersionConflict { .. } => true,
+            _ => false,
+        }
     }
 
     /// A shorthand for [`Error::InvalidInput`].
@@ -526,8 +587,35 @@ impl Error {
                     serde_json::to_value(available).unwrap_or(Value::Null),
                 );
             }
-            Error::Provider { provider, .. } => {
+            Error::Provider {
+                provider,
+                retryable,
+                provider_code,
+                ..
+            } => {
                 m.insert("provider".into(), Value::from(provider.as_str()));
+                m.insert("retryable".into(), Value::from(*retryable));
+                if let Some(c) = provider_code {
+                    m.insert("provider_code".into(), Value::from(c.as_str()));
+                }
+            }
+            Error::ProviderRateLimited {
+                provider,
+                retry_after_seconds,
+                provider_code,
+                ..
+            } => {
+                m.insert("provider".into(), Value::from(provider.as_str()));
+                m.insert("retryable".into(), Value::from(true));
+                if let Some(s) = retry_after_seconds {
+                    m.insert("retry_after_seconds".into(), Value::from(*s));
+                }
+                if let Some(c) = provider_code {
+                    m.insert("provider_code".into(), Value::from(c.as_str()));
+                }
+            }
+            Error::CallInFuture { max_skew_seconds } => {
+                m.insert("max_skew_seconds".into(), Value::from(*max_skew_seconds));
             }
             Error::NumberAging { aging_until } => {
                 m.insert("aging_until".into(), Value::from(rfc3339(*aging_until)));
@@ -539,6 +627,7 @@ impl Error {
             | Error::AlreadyAssigned
             | Error::NotAssigned
             | Error::IdempotencyMismatch
+            | Error::IdempotencyInProgress
             | Error::Store { .. }
             | Error::ExtensionNotAllowed
             | Error::RegionRequired

@@ -21,6 +21,9 @@ pub enum EventKind {
     AcquisitionCompleted,
     /// The acquisition failed at the provider; the pending record is resolved.
     AcquisitionFailed,
+    /// The provider accepted the purchase as an order it completes later;
+    /// the record stays pending with the order reference.
+    OrderPending,
     /// Activated.
     Activated,
     /// Deactivated.

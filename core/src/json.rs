@@ -23,7 +23,9 @@ use crate::ids::{AccountId, ConnectionId, NumberId};
 use crate::lifecycle::Patch;
 use crate::lifecycle::{self, Command, Ctx, LifecyclePolicy};
 use crate::pool::{CallOutcome, Callee, CallerIdPool, PickDelta, PoolSpec, Usage};
-use crate::ports::{AvailableQuery, Clock, ListQuery, NumberStore, OwnedNumber, Provider};
+use crate::ports::{
+    AvailableQuery, Clock, EventQuery, ListQuery, NumberStore, OwnedNumber, Provider,
+};
 use crate::record::WebhookConfig;
 use crate::record::{Connection, PhoneNumber};
 use crate::restrictions;
@@ -65,12 +67,15 @@ pub const SERVICE_OPS: &[&str] = &[
     "activate",
     "deactivate",
     "sync",
+    "sync_account",
     "resync",
     "configure_webhooks",
     "release",
     "assign_sub_account",
     "unassign_sub_account",
     "record_call",
+    "countries",
+    "audit",
 ];
 
 /// Deserialises an argument object, mapping serde errors to `invalid_input`.
@@ -535,6 +540,7 @@ pub async fn call_service<S: NumberStore, P: Provider, C: Clock>(
         "assign_sub_account" => &["sub_account"],
         "unassign_sub_account" => &["force"],
         "record_call" => &["at"],
+        "audit" => &["query"],
         _ => &[],
     };
     if let Some(k) = rest.keys().find(|k| !allowed.contains(&k.as_str())) {
@@ -585,6 +591,12 @@ pub async fn call_service<S: NumberStore, P: Provider, C: Clock>(
         "activate" => to_value(&svc.activate(&actor, &id()?).await?),
         "deactivate" => to_value(&svc.deactivate(&actor, &id()?).await?),
         "sync" => to_value(&svc.sync(&actor, &conn()?).await?),
+        "sync_account" => to_value(&svc.sync_account(&actor).await?),
+        "countries" => to_value(&svc.countries(&actor, &conn()?).await?),
+        "audit" => {
+            let q: Option<EventQuery> = take(&mut rest, "query")?;
+            to_value(&svc.audit(&actor, &id()?, q.unwrap_or_default()).await?)
+        }
         "resync" => to_value(&svc.resync(&actor, &id()?).await?),
         "configure_webhooks" => {
             let w: WebhookConfig = take(&mut rest, "webhooks")?;

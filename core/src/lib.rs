@@ -62,7 +62,7 @@
 //! }))?;
 //! assert_eq!(bought.numbers.len(), 2);
 //! let active = block_on(svc.activate(&admin, &bought.numbers[0].id))?;
-//! assert_eq!(active.status, telnum::NumberStatus::Active);
+//! assert_eq!(active.number.status, telnum::NumberStatus::Active);
 //! # Ok::<(), telnum::Error>(())
 //! ```
 //!

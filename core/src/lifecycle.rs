@@ -660,6 +660,16 @@ pub fn apply(
     r.updated_at = now;
     let mut e = event(kind, &r, actor, now);
     e.changes = diff(record, &r);
+    // An audit event never carries a secret: a changed SIP password shows
+    // as a change of `sip_credentials` between redacted views.
+    for c in e
+        .changes
+        .iter_mut()
+        .filter(|c| c.field == "sip_credentials")
+    {
+        c.before = serde_json::to_value(&record.redacted().sip_credentials).unwrap_or(Value::Null);
+        c.after = serde_json::to_value(&r.redacted().sip_credentials).unwrap_or(Value::Null);
+    }
     events.insert(0, e);
     Ok(Outcome {
         record: Some(r),

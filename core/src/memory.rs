@@ -3,7 +3,7 @@
 //! fail on its Nth call, and [`block_on`] to drive the service without an
 //! async runtime (the C binding uses it).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::{ready, Future};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -16,7 +16,7 @@ use crate::events::AuditEvent;
 use crate::ids::{AccountId, ConnectionId, NumberId, TenantId};
 use crate::ports::{
     Clock, IdempotencyRecord, ListQuery, MaybeSend, NumberStore, Page, RefKind, RefOwner,
-    SubAccountRecord, Tombstone,
+    SubAccountRecord, Tombstone, Window,
 };
 use crate::record::{Connection, NumberStatus, PhoneNumber};
 
@@ -85,10 +85,23 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// A record's place in list order: `created_at`, then id.
+type ListKey = (DateTime<Utc>, NumberId);
+
 #[derive(Debug, Default)]
 struct Inner {
-    records: BTreeMap<NumberId, PhoneNumber>,
+    records: HashMap<NumberId, PhoneNumber>,
+    /// Every record in list order (superadmin lists).
+    order: BTreeSet<ListKey>,
+    /// Each tenant's records in list order.
+    by_tenant: HashMap<TenantId, BTreeSet<ListKey>>,
+    /// The records of each number, oldest first.
+    by_e164: HashMap<E164, BTreeSet<ListKey>>,
+    /// The records naming each connection.
+    by_connection: HashMap<ConnectionId, BTreeSet<NumberId>>,
     events: Vec<AuditEvent>,
+    /// Positions in `events` of each number's events, in append order.
+    events_by_number: HashMap<NumberId, Vec<usize>>,
     idempotency: HashMap<(TenantId, String), IdempotencyRecord>,
     connections: BTreeMap<ConnectionId, Connection>,
     sub_accounts: BTreeMap<AccountId, SubAccountRecord>,
@@ -97,6 +110,68 @@ struct Inner {
     /// untracked.
     refs: HashMap<RefKind, HashMap<String, TenantId>>,
     next_id: u64,
+}
+
+impl Inner {
+    fn index(&mut self, r: &PhoneNumber) {
+        let k = (r.created_at, r.id.clone());
+        self.order.insert(k.clone());
+        self.by_tenant
+            .entry(r.tenant.clone())
+            .or_default()
+            .insert(k.clone());
+        self.by_e164.entry(r.e164).or_default().insert(k);
+        if let Some(c) = &r.connection_id {
+            self.by_connection
+                .entry(c.clone())
+                .or_default()
+                .insert(r.id.clone());
+        }
+    }
+
+    fn unindex(&mut self, r: &PhoneNumber) {
+        let k = (r.created_at, r.id.clone());
+        self.order.remove(&k);
+        if let Some(set) = self.by_tenant.get_mut(&r.tenant) {
+            set.remove(&k);
+        }
+        if let Some(set) = self.by_e164.get_mut(&r.e164) {
+            set.remove(&k);
+        }
+        if let Some(c) = &r.connection_id {
+            if let Some(set) = self.by_connection.get_mut(c) {
+                set.remove(&r.id);
+            }
+        }
+    }
+
+    /// Replaces or adds a record, keeping the indexes in step.
+    fn put(&mut self, r: PhoneNumber) {
+        if let Some(old) = self.records.remove(&r.id) {
+            self.unindex(&old);
+        }
+        self.index(&r);
+        self.records.insert(r.id.clone(), r);
+    }
+
+    fn append(&mut self, events: &[AuditEvent]) {
+        for e in events {
+            self.events_by_number
+                .entry(e.number_id.clone())
+                .or_default()
+                .push(self.events.len());
+            self.events.push(e.clone());
+        }
+    }
+
+    /// The records of this number, oldest first.
+    fn of_number(&self, e164: &E164) -> impl Iterator<Item = &PhoneNumber> {
+        self.by_e164
+            .get(e164)
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, id)| self.records.get(id))
+    }
 }
 
 /// An in-memory [`NumberStore`]. Cloning shares the same data (like a
@@ -142,10 +217,12 @@ impl MemoryStore {
 
     /// Every record, in id order (for tests and tools).
     pub fn records(&self) -> Vec<PhoneNumber> {
-        lock(&self.inner).records.values().cloned().collect()
+        let mut v: Vec<PhoneNumber> = lock(&self.inner).records.values().cloned().collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
     }
 
-    /// The audit log.
+    /// The audit log, in append order.
     pub fn events(&self) -> Vec<AuditEvent> {
         lock(&self.inner).events.clone()
     }
@@ -180,16 +257,7 @@ impl NumberStore for MemoryStore {
         &self,
         e164: &E164,
     ) -> impl Future<Output = Result<Vec<PhoneNumber>>> + MaybeSend {
-        ready(self.guarded("find_by_e164", |i| {
-            let mut v: Vec<PhoneNumber> = i
-                .records
-                .values()
-                .filter(|r| &r.e164 == e164)
-                .cloned()
-                .collect();
-            v.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-            Ok(v)
-        }))
+        ready(self.guarded("find_by_e164", |i| Ok(i.of_number(e164).cloned().collect())))
     }
 
     fn insert(
@@ -203,13 +271,13 @@ impl NumberStore for MemoryStore {
                     what: record.id.to_string(),
                 });
             }
-            if live(record) && i.records.values().any(|r| r.e164 == record.e164 && live(r)) {
+            if live(record) && i.of_number(&record.e164).any(live) {
                 return Err(Error::AlreadyExists {
                     what: record.e164.to_string(),
                 });
             }
-            i.records.insert(record.id.clone(), record.clone());
-            i.events.extend_from_slice(events);
+            i.put(record.clone());
+            i.append(events);
             Ok(())
         }))
     }
@@ -221,16 +289,54 @@ impl NumberStore for MemoryStore {
         events: &[AuditEvent],
     ) -> impl Future<Output = Result<()>> + MaybeSend {
         ready(self.guarded("update", |i| {
-            let actual = i.records.get(&record.id).ok_or(Error::NotFound)?.version;
-            if actual != expected_version {
+            let cur = i.records.get(&record.id).ok_or(Error::NotFound)?;
+            if cur.version != expected_version {
                 return Err(Error::VersionConflict {
                     expected: expected_version,
-                    actual,
+                    actual: cur.version,
                 });
             }
-            i.records.insert(record.id.clone(), record.clone());
-            i.events.extend_from_slice(events);
+            // A call recorded since the caller read the record is kept.
+            let last_call_at = cur.last_call_at.max(record.last_call_at);
+            let mut r = record.clone();
+            r.last_call_at = last_call_at;
+            i.put(r);
+            i.append(events);
             Ok(())
+        }))
+    }
+
+    fn record_call(
+        &self,
+        id: &NumberId,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        ready(self.guarded("record_call", |i| {
+            let r = i.records.get_mut(id).ok_or(Error::NotFound)?;
+            r.last_call_at = r.last_call_at.max(Some(at));
+            Ok(())
+        }))
+    }
+
+    fn list_events(
+        &self,
+        number: &NumberId,
+        window: Window,
+    ) -> impl Future<Output = Result<Page<AuditEvent>>> + MaybeSend {
+        ready(self.guarded("list_events", |i| {
+            let positions = i.events_by_number.get(number).map_or(&[][..], |v| v);
+            Ok(Page {
+                total: positions.len() as u64,
+                items: positions
+                    .iter()
+                    .rev()
+                    .skip(window.offset as usize)
+                    .take(window.limit as usize)
+                    .map(|&p| i.events[p].clone())
+                    .collect(),
+                limit: window.limit,
+                offset: window.offset,
+            })
         }))
     }
 
@@ -249,11 +355,13 @@ impl NumberStore for MemoryStore {
                     actual: cur.version,
                 });
             }
-            i.records.remove(id);
+            if let Some(old) = i.records.remove(id) {
+                i.unindex(&old);
+            }
             if let Some(t) = tombstone {
                 i.tombstones.entry(t.e164).or_default().push(t.clone());
             }
-            i.events.extend_from_slice(events);
+            i.append(events);
             Ok(())
         }))
     }
@@ -270,22 +378,33 @@ impl NumberStore for MemoryStore {
     ) -> impl Future<Output = Result<Page<PhoneNumber>>> + MaybeSend {
         ready(self.guarded("list", |i| {
             let w = query.window()?;
-            let mut all: Vec<&PhoneNumber> = i
-                .records
-                .values()
-                .filter(|r| {
-                    query.tenant.as_ref().is_none_or(|t| &r.tenant == t) && query.matches(r)
-                })
-                .collect();
-            all.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+            let empty = BTreeSet::new();
+            let keys = match &query.tenant {
+                Some(t) => i.by_tenant.get(t).unwrap_or(&empty),
+                None => &i.order,
+            };
+            let rows = keys.iter().filter_map(|(_, id)| i.records.get(id));
+            let (skip, take) = (w.offset as usize, w.limit as usize);
+            let (total, items) = if query.has_filters() {
+                let mut total = 0u64;
+                let mut items = Vec::new();
+                for r in rows.filter(|r| query.matches(r)) {
+                    if total as usize >= skip && items.len() < take {
+                        items.push(r.clone());
+                    }
+                    total += 1;
+                }
+                (total, items)
+            } else {
+                // Unfiltered: the index is the answer, no scan.
+                (
+                    keys.len() as u64,
+                    rows.skip(skip).take(take).cloned().collect(),
+                )
+            };
             Ok(Page {
-                total: all.len() as u64,
-                items: all
-                    .into_iter()
-                    .skip(w.offset as usize)
-                    .take(w.limit as usize)
-                    .cloned()
-                    .collect(),
+                total,
+                items,
                 limit: w.limit,
                 offset: w.offset,
             })
@@ -297,9 +416,11 @@ impl NumberStore for MemoryStore {
         connection: &ConnectionId,
     ) -> impl Future<Output = Result<Vec<PhoneNumber>>> + MaybeSend {
         ready(self.guarded("list_by_connection", |i| {
-            Ok(i.records
-                .values()
-                .filter(|r| r.connection_id.as_ref() == Some(connection))
+            Ok(i.by_connection
+                .get(connection)
+                .into_iter()
+                .flatten()
+                .filter_map(|id| i.records.get(id))
                 .cloned()
                 .collect())
         }))
@@ -307,7 +428,7 @@ impl NumberStore for MemoryStore {
 
     fn append_events(&self, events: &[AuditEvent]) -> impl Future<Output = Result<()>> + MaybeSend {
         ready(self.guarded("append_events", |i| {
-            i.events.extend_from_slice(events);
+            i.append(events);
             Ok(())
         }))
     }
@@ -336,6 +457,20 @@ impl NumberStore for MemoryStore {
                 });
             }
             i.idempotency.insert(k, record.clone());
+            Ok(())
+        }))
+    }
+
+    fn complete_idempotency(
+        &self,
+        record: &IdempotencyRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        ready(self.guarded("complete_idempotency", |i| {
+            let slot = i
+                .idempotency
+                .get_mut(&(record.tenant.clone(), record.key.clone()))
+                .ok_or(Error::NotFound)?;
+            *slot = record.clone();
             Ok(())
         }))
     }

@@ -169,6 +169,20 @@ impl ListQuery {
         Ok(Window { limit, offset })
     }
 
+    /// True when the query has a filter or a search (besides the tenant
+    /// and the window).
+    pub fn has_filters(&self) -> bool {
+        self.status.is_some()
+            || self.country.is_some()
+            || self.kind.is_some()
+            || self.source.is_some()
+            || self.connection_id.is_some()
+            || self.inbound_agent.is_some()
+            || self.sub_account.is_some()
+            || self.account.is_some()
+            || self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
+    }
+
     /// True when `r` passes every filter and the search (not the tenant or
     /// the window). Stores may use it, or do the same in SQL.
     pub fn matches(&self, r: &PhoneNumber) -> bool {
@@ -246,10 +260,42 @@ pub struct IdempotencyRecord {
     pub operation: String,
     /// The request's canonical JSON, to detect a reused key.
     pub request: String,
-    /// The first result.
-    pub response: Value,
+    /// The first result; `None` while the first request is still running
+    /// (a retry then resumes with [`IdempotencyRecord::reserved_ids`], or
+    /// answers `idempotency_in_progress`).
+    #[serde(default)]
+    pub response: Option<Value>,
+    /// The record ids the first request reserved (from
+    /// [`NumberStore::next_id`]), one per number, so that a retry resumes
+    /// with the same ids.
+    #[serde(default)]
+    pub reserved_ids: Vec<NumberId>,
     /// When.
     pub created_at: DateTime<Utc>,
+}
+
+/// A window of a number's audit trail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventQuery {
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<u32>,
+    /// Events to skip, newest first.
+    pub offset: Option<u32>,
+}
+
+impl EventQuery {
+    /// The window, or `invalid_input` for a page size outside 1 to 100.
+    pub fn window(&self) -> Result<Window> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(Error::invalid_input("limit must be 1 to 100"));
+        }
+        Ok(Window {
+            limit,
+            offset: self.offset.unwrap_or(0),
+        })
+    }
 }
 
 /// What is left of a number after its record is deleted (a hard delete, or
@@ -346,7 +392,10 @@ pub trait NumberStore: MaybeSend + MaybeSync {
     ) -> impl Future<Output = Result<()>> + MaybeSend;
     /// Replaces the record if the stored version is `expected_version`,
     /// and appends its audit events, atomically; otherwise
-    /// `version_conflict` (and `not_found` when it is gone).
+    /// `version_conflict` (and `not_found` when it is gone). The stored
+    /// `last_call_at` never moves back: the store keeps the later of the
+    /// stored one and the record's (calls are recorded without a version
+    /// bump, see [`NumberStore::record_call`]).
     fn update(
         &self,
         record: &PhoneNumber,
@@ -365,6 +414,21 @@ pub trait NumberStore: MaybeSend + MaybeSync {
         tombstone: Option<&Tombstone>,
         events: &[AuditEvent],
     ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// Sets the record's `last_call_at` to the later of the stored one and
+    /// `at`, atomically, without a version bump and without an audit event
+    /// (usage is not a change); `not_found` when the record is gone.
+    fn record_call(
+        &self,
+        id: &NumberId,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// A page of one number's audit events, newest first (in the order
+    /// they were appended, last first); `total` counts them all.
+    fn list_events(
+        &self,
+        number: &NumberId,
+        window: Window,
+    ) -> impl Future<Output = Result<Page<AuditEvent>>> + MaybeSend;
     /// The aging tombstones of this number, any tenant, any age (a store
     /// may drop those older than the longest aging period it serves).
     fn tombstones(&self, e164: &E164) -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend;
@@ -387,8 +451,17 @@ pub trait NumberStore: MaybeSend + MaybeSync {
         tenant: &TenantId,
         key: &str,
     ) -> impl Future<Output = Result<Option<IdempotencyRecord>>> + MaybeSend;
-    /// Stores an idempotency record; `already_exists` if the key is taken.
+    /// Stores a new idempotency record; `already_exists` if the key is
+    /// taken (this is how one of two concurrent requests with the same key
+    /// wins: it must be atomic).
     fn put_idempotency(
+        &self,
+        record: &IdempotencyRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend;
+    /// Replaces the idempotency record of `(record.tenant, record.key)`
+    /// with its finished form (the response set); `not_found` when there
+    /// is none.
+    fn complete_idempotency(
         &self,
         record: &IdempotencyRecord,
     ) -> impl Future<Output = Result<()>> + MaybeSend;
@@ -493,8 +566,66 @@ pub struct ProviderPurchase {
     pub country: Country,
     /// Type.
     pub kind: NumberKind,
-    /// The provider must not buy twice for the same key.
+    /// The request's idempotency key and the number's index in it
+    /// (`key#0`, `key#1`, …), for providers that take a key.
     pub idempotency_key: String,
+}
+
+/// What a provider answered to a purchase.
+///
+/// In JSON (JS and C hosts) a completed purchase is the owned number
+/// itself; a pending one is `{"order_ref": "..."}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ProviderOrder {
+    /// Bought: the account owns the number now.
+    Completed(OwnedNumber),
+    /// Accepted, to be completed later (a Telnyx number order, a number
+    /// held for regulatory review). The record stays `pending` with this
+    /// reference; sync and resync complete it through
+    /// [`Provider::order_status`], and the pending timeout does not expire
+    /// it.
+    Pending {
+        /// The provider's order reference.
+        order_ref: String,
+    },
+}
+
+impl From<OwnedNumber> for ProviderOrder {
+    fn from(o: OwnedNumber) -> ProviderOrder {
+        ProviderOrder::Completed(o)
+    }
+}
+
+/// Where a pending provider order stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OrderStatus {
+    /// Still in progress.
+    Pending,
+    /// Done: the account owns the number.
+    Completed {
+        /// The number bought.
+        number: OwnedNumber,
+    },
+    /// The provider gave up (rejected by regulatory review, say).
+    Failed {
+        /// Why, as the provider says it.
+        reason: String,
+    },
+}
+
+/// What a provider sells in one country (seed: Callaro "available,
+/// pricing, countries"; the add-number wizard's country and type lists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountryOffer {
+    /// The country.
+    pub country: Country,
+    /// The kinds of numbers in stock there.
+    pub kinds: Vec<NumberKind>,
+    /// True when the provider has a price list for the country.
+    pub pricing_known: bool,
 }
 
 /// A number the provider account owns.
@@ -538,12 +669,37 @@ pub trait Provider: MaybeSend + MaybeSync {
         connection: &Connection,
         country: Country,
     ) -> impl Future<Output = Result<Vec<PriceEntry>>> + MaybeSend;
-    /// Buy a number; idempotent on `idempotency_key`.
+    /// The countries the provider sells numbers in, with the kinds in
+    /// stock and whether pricing is known.
+    fn countries(
+        &self,
+        connection: &Connection,
+    ) -> impl Future<Output = Result<Vec<CountryOffer>>> + MaybeSend;
+    /// Buy a number. The service asks at most once per idempotency key
+    /// and number (a provider without idempotency of its own, such as
+    /// Twilio's purchase call, never buys twice); the key is passed for
+    /// providers that take one.
     fn purchase(
         &self,
         connection: &Connection,
         request: &ProviderPurchase,
-    ) -> impl Future<Output = Result<OwnedNumber>> + MaybeSend;
+    ) -> impl Future<Output = Result<ProviderOrder>> + MaybeSend;
+    /// Where a pending order stands (see [`ProviderOrder::Pending`]). The
+    /// default answers `not_supported`: only a provider that answers
+    /// pending orders needs it.
+    fn order_status(
+        &self,
+        connection: &Connection,
+        order_ref: &str,
+    ) -> impl Future<Output = Result<OrderStatus>> + MaybeSend {
+        let _ = (connection, order_ref);
+        async {
+            Err(Error::NotSupported {
+                operation: "order_status".into(),
+                reason: "provider_has_no_pending_orders".into(),
+            })
+        }
+    }
     /// Every number the account owns.
     fn list_owned(
         &self,
@@ -595,26 +751,50 @@ pub enum PortKind {
 
 /// Turns what a host port written in another language reported
 /// (`{"code","message",...}`) into a telnum error: `version_conflict` (with
-/// `expected`/`actual`), `not_found` and `already_exists` keep their
-/// meaning; anything else is `store_error` or `provider_error` with the
-/// message. The WASM and C bindings use it for JS and C ports.
+/// `expected`/`actual`), `not_found`, `already_exists` and
+/// `idempotency_in_progress` keep their meaning. From a provider,
+/// `provider_rate_limited` (or `rate_limited`) becomes
+/// [`Error::ProviderRateLimited`] with `retry_after_seconds`; anything else
+/// is `provider_error`, with `retryable` as reported (default false) and
+/// the host's own code in `provider_code`. From a store, anything else is
+/// `store_error` with the message. The WASM and C bindings use it for JS
+/// and C ports.
 pub fn host_error(port: PortKind, reported: &Value, fallback_message: &str) -> Error {
     let message = reported["message"]
         .as_str()
         .map(String::from)
         .unwrap_or_else(|| fallback_message.to_string());
-    match reported["code"].as_str() {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let code = reported["code"].as_str();
+    match code {
         Some("version_conflict") => Error::VersionConflict {
             expected: reported["expected"].as_u64().unwrap_or(0),
             actual: reported["actual"].as_u64().unwrap_or(0),
         },
         Some("not_found") => Error::NotFound,
         Some("already_exists") => Error::AlreadyExists { what: message },
+        Some("idempotency_in_progress") => Error::IdempotencyInProgress,
         _ => match port {
             PortKind::Store => Error::Store { message },
-            PortKind::Provider => Error::Provider {
-                provider: "host".into(),
-                message,
+            PortKind::Provider => match code {
+                Some("provider_rate_limited" | "rate_limited") => Error::ProviderRateLimited {
+                    provider: "host".into(),
+                    message,
+                    retry_after_seconds: reported["retry_after_seconds"].as_u64(),
+                    provider_code: text(&reported["provider_code"]),
+                },
+                _ => Error::Provider {
+                    provider: "host".into(),
+                    message,
+                    retryable: reported["retryable"].as_bool().unwrap_or(false),
+                    provider_code: text(&reported["provider_code"]).or_else(|| {
+                        text(&reported["code"]).filter(|c| c.as_str() != "provider_error")
+                    }),
+                },
             },
         },
     }

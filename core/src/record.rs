@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::country::Country;
@@ -20,18 +20,29 @@ use crate::ids::{AccountId, AgentId, ConnectionId, EndpointId, NumberId, TenantI
 use crate::kind::{Capabilities, NumberKind};
 use crate::money::Money;
 
-/// What a redacted secret serialises as.
+/// What a secret shows as in a redacted view.
 pub const REDACTED: &str = "[redacted]";
 
-/// A secret string (password, auth token). `Debug` and `Serialize` print
-/// [`REDACTED`]; read it with [`Secret::expose`].
-#[derive(Clone, PartialEq, Eq, Default)]
+/// A secret string (password, auth token).
+///
+/// Its serde form is the secret itself: that is the storage form, and a
+/// serde round trip keeps it. `Debug` prints [`REDACTED`], and what telnum
+/// shows (every service result, see [`PhoneNumber::redacted`] and
+/// [`Connection::redacted`]) holds the marker instead of the secret. Read
+/// the value with [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Secret {
         Secret(value.into())
+    }
+
+    /// The marker a redacted view holds instead of a secret.
+    pub fn redacted() -> Secret {
+        Secret(REDACTED.into())
     }
 
     /// The secret value itself; use only where it is really needed.
@@ -48,18 +59,6 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(REDACTED)
-    }
-}
-
-impl Serialize for Secret {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(REDACTED)
-    }
-}
-
-impl<'de> Deserialize<'de> for Secret {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
-        String::deserialize(d).map(Secret)
     }
 }
 
@@ -132,6 +131,10 @@ pub struct ProviderRef {
     /// The provider's id for the number (Twilio SID, inventory id), when known.
     #[serde(default)]
     pub sid: Option<String>,
+    /// The provider's order reference of a purchase it accepted but has
+    /// not completed yet (the record stays `pending`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_ref: Option<String>,
 }
 
 /// Webhook configuration of a number at its provider.
@@ -151,7 +154,8 @@ pub struct WebhookConfig {
 pub struct SipCredentials {
     /// SIP user name.
     pub username: String,
-    /// SIP password: redacted in `Debug` and in the default serde form.
+    /// SIP password: in clear in the serde (storage) form, redacted in
+    /// `Debug` and in [`PhoneNumber::redacted`].
     pub password: Secret,
 }
 
@@ -224,7 +228,7 @@ pub struct PhoneNumber {
     /// SIP URI for inbound routing.
     #[serde(default)]
     pub sip_uri: Option<String>,
-    /// SIP credentials (secret redacted by default).
+    /// SIP credentials (the password is redacted in every service result).
     #[serde(default)]
     pub sip_credentials: Option<SipCredentials>,
     /// Inbound calls allowed (default true).
@@ -340,14 +344,21 @@ impl PhoneNumber {
         self.provider.as_ref().and_then(|p| p.sid.as_deref())
     }
 
-    /// The serde form with secrets in clear, for the host's own storage.
-    /// Reading it back with serde restores them.
+    /// The storage form: the serde form, secrets in clear. Reading it back
+    /// with serde restores them.
     pub fn to_json_with_secrets(&self) -> Value {
-        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
-        if let (Some(c), Some(obj)) = (&self.sip_credentials, v.get_mut("sip_credentials")) {
-            obj["password"] = Value::from(c.password.expose());
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// The view telnum shows (API output, display): the SIP password
+    /// replaced by [`REDACTED`]. Never store a view: its serde form holds
+    /// the marker, not the secret.
+    pub fn redacted(&self) -> PhoneNumber {
+        let mut r = self.clone();
+        if let Some(c) = r.sip_credentials.as_mut() {
+            c.password = Secret::redacted();
         }
-        v
+        r
     }
 }
 
@@ -415,19 +426,25 @@ pub struct Connection {
     /// The provider account (master account) behind the connection.
     #[serde(default)]
     pub account: Option<AccountId>,
-    /// Provider auth token: redacted in `Debug` and in the default serde form.
+    /// Provider auth token: in clear in the serde (storage) form, redacted
+    /// in `Debug` and in [`Connection::redacted`].
     #[serde(default)]
     pub auth: Option<Secret>,
 }
 
 impl Connection {
-    /// The serde form with the auth secret in clear, for the host's storage.
+    /// The storage form: the serde form, the auth secret in clear.
     pub fn to_json_with_secrets(&self) -> Value {
-        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
-        if let Some(a) = &self.auth {
-            v["auth"] = Value::from(a.expose());
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// The view telnum shows: the auth secret replaced by [`REDACTED`].
+    pub fn redacted(&self) -> Connection {
+        let mut c = self.clone();
+        if c.auth.is_some() {
+            c.auth = Some(Secret::redacted());
         }
-        v
+        c
     }
 }
 
@@ -475,19 +492,26 @@ mod tests {
     }
 
     #[test]
-    fn secrets_are_redacted_by_default_and_round_trip_when_asked() {
+    fn serde_round_trip_keeps_secrets_and_views_redact_them() {
         let n = sample();
         assert!(!format!("{n:?}").contains("hunter2"));
+        // The default serde form is the storage form: a round trip keeps
+        // the password (it never turns into the marker).
         let plain = serde_json::to_string(&n).unwrap();
-        assert!(!plain.contains("hunter2") && plain.contains(REDACTED));
-        let with = n.to_json_with_secrets();
-        let back: PhoneNumber = serde_json::from_value(with).unwrap();
+        let back: PhoneNumber = serde_json::from_str(&plain).unwrap();
         assert_eq!(back, n);
         assert_eq!(back.sip_credentials.unwrap().password.expose(), "hunter2");
+        // The view shows the marker, and only the marker.
+        let view = serde_json::to_string(&n.redacted()).unwrap();
+        assert!(
+            !view.contains("hunter2") && view.contains(REDACTED),
+            "{view}"
+        );
+        assert!(n.redacted().sip_credentials.unwrap().password.is_redacted());
     }
 
     #[test]
-    fn connection_auth_is_redacted() {
+    fn connection_auth_round_trips_and_is_redacted_in_views() {
         let c = Connection {
             id: ConnectionId::new("c1").unwrap(),
             tenant: TenantId::new("t1").unwrap(),
@@ -498,9 +522,10 @@ mod tests {
             account: None,
             auth: Some(Secret::new("tok")),
         };
-        assert!(!serde_json::to_string(&c).unwrap().contains("tok"));
         assert!(!format!("{c:?}").contains("tok"));
-        let back: Connection = serde_json::from_value(c.to_json_with_secrets()).unwrap();
+        let back: Connection = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
         assert_eq!(back, c);
+        let view = serde_json::to_string(&c.redacted()).unwrap();
+        assert!(!view.contains("tok") && view.contains(REDACTED), "{view}");
     }
 }

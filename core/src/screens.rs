@@ -93,7 +93,11 @@ pub fn allowed_actions(
     } else {
         Action::Activate
     });
-    if record.management == Management::PlatformManaged {
+    // "Release number (Twilio-managed only)": a platform-managed number
+    // whose vendor releases through the API.
+    if record.management == Management::PlatformManaged
+        && connection.is_some_and(|c| c.supports.release)
+    {
         out.actions.push(Action::Release);
     }
     if record.provider_sid().is_some() {

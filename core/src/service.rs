@@ -66,9 +66,9 @@ use crate::kind::NumberKind;
 use crate::lifecycle::{self, Command, Ctx, Effect, LifecyclePolicy, Outcome, Patch, SubAccount};
 use crate::money::Money;
 use crate::ports::{
-    purchase_charge, AvailableNumber, AvailableQuery, Clock, IdempotencyRecord, ListQuery,
-    NumberStore, OwnedNumber, Page, PriceEntry, Provider, ProviderPurchase, RefKind, RefOwner,
-    Tombstone,
+    purchase_charge, AvailableNumber, AvailableQuery, Clock, CountryOffer, EventQuery,
+    IdempotencyRecord, ListQuery, NumberStore, OrderStatus, OwnedNumber, Page, PriceEntry,
+    Provider, ProviderOrder, ProviderPurchase, RefKind, RefOwner, Tombstone,
 };
 use crate::record::{
     Connection, ConnectionStatus, NewNumber, NumberStatus, PhoneNumber, ProviderRef, Source,
@@ -161,10 +161,39 @@ pub struct PurchaseRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PurchaseResult {
-    /// The numbers bought (inactive until activated).
+    /// The numbers bought (inactive until activated; `pending` with the
+    /// provider's `order_ref` when the provider completes the order
+    /// later), secrets redacted.
     pub numbers: Vec<PhoneNumber>,
     /// Setup plus first month of every number.
     pub charge: Option<Money>,
+    /// The audit events the purchase wrote. A retry that gets the first
+    /// result gets the first call's events; one that resumes records of an
+    /// earlier attempt gets the events it wrote itself.
+    #[serde(default)]
+    pub events: Vec<AuditEvent>,
+}
+
+/// The result of a command on one number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Changed {
+    /// The record after the command, secrets redacted.
+    pub number: PhoneNumber,
+    /// The audit events the command wrote (none for a patch that changed
+    /// nothing).
+    pub events: Vec<AuditEvent>,
+}
+
+/// The result of a release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Released {
+    /// The kept record of a soft release (secrets redacted); `None` after
+    /// a hard one.
+    pub number: Option<PhoneNumber>,
+    /// The audit events the release wrote.
+    pub events: Vec<AuditEvent>,
 }
 
 /// An import of owned numbers, with its idempotency key. Its JSON form is
@@ -208,10 +237,23 @@ impl From<ImportRequestForm> for ImportRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportResult {
-    /// Records created.
+    /// Records created (secrets redacted).
     pub imported: Vec<PhoneNumber>,
     /// Numbers skipped because the tenant already has them.
     pub already_imported: Vec<E164>,
+    /// The audit events the import wrote.
+    #[serde(default)]
+    pub events: Vec<AuditEvent>,
+}
+
+/// Whether the app has a number the provider account owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnedStatus {
+    /// "Already imported": the tenant has a live record of it.
+    AlreadyImported,
+    /// "Not in app yet".
+    NotInApp,
 }
 
 /// A number in the provider account, and whether the app has it (seed: the
@@ -221,8 +263,8 @@ pub struct ImportResult {
 pub struct OwnedEntry {
     /// The provider's entry.
     pub number: OwnedNumber,
-    /// `already_imported` or `not_in_app`.
-    pub status: String,
+    /// Imported or not.
+    pub status: OwnedStatus,
     /// The record, when imported.
     pub number_id: Option<NumberId>,
 }
@@ -232,8 +274,9 @@ pub struct OwnedEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NumberDetails {
-    /// The record; SIP secrets redacted unless asked for by an admin.
-    pub number: Value,
+    /// The record; its SIP password redacted unless an admin asked for
+    /// it (`reveal_secrets`).
+    pub number: PhoneNumber,
     /// Its connection (auth redacted).
     pub connection: Option<Connection>,
     /// What the page offers this actor.
@@ -251,10 +294,77 @@ pub enum ReleaseMode {
     Soft,
 }
 
-/// What a sync did.
+/// The step of a sync that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStep {
+    /// Reading the connection's numbers at the provider (the whole
+    /// connection was skipped).
+    Connection,
+    /// Adopting a number the provider bills without a record.
+    Adopt,
+    /// Completing a pending purchase.
+    Complete,
+    /// Expiring a pending purchase.
+    Expire,
+    /// Asking the provider about a pending order.
+    Order,
+    /// Flagging a number missing at the provider.
+    Missing,
+    /// Clearing the flag of a number the provider has again.
+    Reappeared,
+    /// Writing the drift events.
+    DriftEvents,
+}
+
+/// One failure in a sync; run sync again to retry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncFailure {
+    /// What was being done.
+    pub step: SyncStep,
+    /// The connection.
+    pub connection_id: ConnectionId,
+    /// The record, when the step was about one.
+    pub number_id: Option<NumberId>,
+    /// The number, when the step was about one.
+    pub e164: Option<E164>,
+    /// The error's code (see [`crate::error_codes`]).
+    pub code: String,
+    /// The error's message.
+    pub message: String,
+    /// True when the same step may succeed if run again later.
+    pub retryable: bool,
+}
+
+impl SyncFailure {
+    fn new(
+        step: SyncStep,
+        connection_id: &ConnectionId,
+        number: Option<(&NumberId, E164)>,
+        e: &Error,
+    ) -> SyncFailure {
+        SyncFailure {
+            step,
+            connection_id: connection_id.clone(),
+            number_id: number.map(|(id, _)| id.clone()),
+            e164: number.map(|(_, e)| e),
+            code: e.code().into(),
+            message: e.to_string(),
+            retryable: e.is_retryable(),
+        }
+    }
+}
+
+/// What a sync did. An account-wide sync ([`Numbers::sync_account`])
+/// merges the reports of every connection it synced.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SyncReport {
+    /// The connections synced (a failed one is listed in `errors` with
+    /// step `connection`).
+    #[serde(default)]
+    pub connections: Vec<ConnectionId>,
     /// Records created for numbers the provider bills without a record.
     pub adopted: Vec<NumberId>,
     /// Pending records completed.
@@ -265,10 +375,49 @@ pub struct SyncReport {
     pub missing: Vec<NumberId>,
     /// Records the provider has again.
     pub reappeared: Vec<NumberId>,
+    /// Pending orders the provider still works on.
+    #[serde(default)]
+    pub still_pending: Vec<NumberId>,
     /// Differences reported (records unchanged).
     pub drift: Vec<Drift>,
-    /// Per-number failures; run sync again to retry them.
-    pub errors: Vec<Value>,
+    /// Failures, per number or per connection; run sync again to retry
+    /// them.
+    pub errors: Vec<SyncFailure>,
+    /// The audit events the sync wrote.
+    #[serde(default)]
+    pub events: Vec<AuditEvent>,
+}
+
+impl SyncReport {
+    fn merge(&mut self, other: SyncReport) {
+        self.connections.extend(other.connections);
+        self.adopted.extend(other.adopted);
+        self.completed.extend(other.completed);
+        self.expired.extend(other.expired);
+        self.missing.extend(other.missing);
+        self.reappeared.extend(other.reappeared);
+        self.still_pending.extend(other.still_pending);
+        self.drift.extend(other.drift);
+        self.errors.extend(other.errors);
+        self.events.extend(other.events);
+    }
+}
+
+/// The largest lead of a recorded call time over the clock: a call later
+/// than this is refused with `call_in_future` (a host's clocks may differ
+/// by this much, no more).
+pub const MAX_CALL_CLOCK_SKEW_SECONDS: i64 = 300;
+
+/// Inventory numbers asked for beyond a quantity purchase's count.
+const SPARE_CANDIDATES: usize = 16;
+
+/// How a keyed request stands after [`Numbers::claim`].
+enum Claim {
+    /// The first request finished: its result.
+    Done(Value),
+    /// This request runs (first, or resuming an unfinished one) with these
+    /// reserved ids.
+    Run(IdempotencyRecord),
 }
 
 /// The service. `S`, `P`, `C` are the host's store, provider and clock.
@@ -278,24 +427,6 @@ pub struct Numbers<S, P, C> {
     provider: P,
     clock: C,
     config: ServiceConfig,
-}
-
-/// FNV-1a, for ids derived from idempotency keys (stable across versions).
-fn fnv(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain([0xff]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    h
-}
-
-/// A record id derived from stable parts (tenant, idempotency key, index),
-/// so a retry finds the first attempt's records.
-fn derived_id(parts: &[&str]) -> Result<NumberId> {
-    NumberId::new(format!("num_{:016x}", fnv(parts)))
 }
 
 /// A platform-managed record of a number the connection's account owns
@@ -327,8 +458,14 @@ fn owned_record(
     r.provider = Some(ProviderRef {
         provider: conn.provider.clone(),
         sid: Some(o.sid.clone()),
+        order_ref: None,
     });
     r
+}
+
+/// A pending record the provider accepted as an order it completes later.
+fn has_order(r: &PhoneNumber) -> bool {
+    r.provider.as_ref().is_some_and(|p| p.order_ref.is_some())
 }
 
 fn canonical<T: Serialize>(v: &T) -> String {
@@ -503,7 +640,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         id: &NumberId,
         cmd: Command,
         with_connection: bool,
-    ) -> Result<Option<PhoneNumber>> {
+    ) -> Result<Changed> {
         let r = self.load(actor, id).await?;
         let conn = if with_connection {
             self.connection_of(&r).await?
@@ -513,51 +650,93 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         let now = self.clock.now()?;
         let out = lifecycle::apply(&r, &cmd, actor, &self.ctx(now, conn.as_ref()))?;
         self.save(&r, &out, now).await?;
-        Ok(out.record)
+        changed(out)
     }
 
-    async fn check_idempotency(
+    /// Claims an idempotency key for `op`, or finds the request that
+    /// holds it: its result when it finished, otherwise the ids it
+    /// reserved, to resume with (the slot records decide who does what: a
+    /// record is inserted once, atomically, and only its inserter asks the
+    /// provider). The ids come from [`NumberStore::next_id`], reserved in
+    /// the record by the store's atomic `put_idempotency`.
+    async fn claim(
         &self,
         actor: &Actor,
         key: &str,
         op: &str,
         request: &str,
-    ) -> Result<Option<Value>> {
+        count: usize,
+    ) -> Result<Claim> {
         if key.trim().is_empty() || key.len() > 255 {
             return Err(Error::invalid_input(
                 "idempotency_key must be 1 to 255 bytes",
             ));
         }
-        match self.store.get_idempotency(&actor.tenant, key).await? {
-            Some(rec) if rec.tenant != actor.tenant || rec.key != key => Err(store_broke(
-                "get_idempotency returned a record of another tenant or key",
-            )),
-            Some(rec) if rec.operation == op && rec.request == request => Ok(Some(rec.response)),
-            Some(_) => Err(Error::IdempotencyMismatch),
-            None => Ok(None),
+        // Twice: a request that loses the race for the key reads the
+        // winner's record.
+        for _ in 0..2 {
+            match self.store.get_idempotency(&actor.tenant, key).await? {
+                Some(rec) if rec.tenant != actor.tenant || rec.key != key => {
+                    return Err(store_broke(
+                        "get_idempotency returned a record of another tenant or key",
+                    ))
+                }
+                Some(rec) if rec.operation != op || rec.request != request => {
+                    return Err(Error::IdempotencyMismatch)
+                }
+                Some(rec) => {
+                    return match rec.response {
+                        Some(v) => Ok(Claim::Done(v)),
+                        None if rec.reserved_ids.len() == count => Ok(Claim::Run(rec)),
+                        None => Err(store_broke(
+                            "the idempotency record lost the ids it reserved",
+                        )),
+                    };
+                }
+                None => {
+                    let mut ids: Vec<NumberId> = Vec::with_capacity(count);
+                    for _ in 0..count {
+                        let id = self.store.next_id().await?;
+                        if ids.contains(&id) {
+                            return Err(store_broke("next_id returned the same id twice"));
+                        }
+                        ids.push(id);
+                    }
+                    let rec = IdempotencyRecord {
+                        tenant: actor.tenant.clone(),
+                        key: key.to_string(),
+                        operation: op.to_string(),
+                        request: request.to_string(),
+                        response: None,
+                        reserved_ids: ids,
+                        created_at: self.clock.now()?,
+                    };
+                    match self.store.put_idempotency(&rec).await {
+                        Ok(()) => return Ok(Claim::Run(rec)),
+                        Err(Error::AlreadyExists { .. }) => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
         }
+        Err(Error::IdempotencyInProgress)
     }
 
-    async fn remember(
-        &self,
-        actor: &Actor,
-        key: &str,
-        op: &str,
-        request: String,
-        response: Value,
-    ) -> Result<()> {
-        let rec = IdempotencyRecord {
-            tenant: actor.tenant.clone(),
-            key: key.to_string(),
-            operation: op.to_string(),
-            request,
-            response,
-            created_at: self.clock.now()?,
-        };
-        match self.store.put_idempotency(&rec).await {
-            Err(Error::AlreadyExists { .. }) | Ok(()) => Ok(()),
-            Err(e) => Err(e),
-        }
+    /// Stores the result of a keyed request, for its retries.
+    async fn finish<T: Serialize>(&self, mut rec: IdempotencyRecord, result: &T) -> Result<()> {
+        rec.response =
+            Some(serde_json::to_value(result).map_err(|e| Error::invalid_input(e.to_string()))?);
+        self.store.complete_idempotency(&rec).await
+    }
+
+    /// The reserved record `id` of `tenant`, if it exists (a record of
+    /// another tenant under the id is never resumed).
+    async fn slot(&self, tenant: &TenantId, id: &NumberId) -> Result<Option<PhoneNumber>> {
+        Ok(self
+            .store
+            .get(id)
+            .await?
+            .filter(|r| &r.id == id && &r.tenant == tenant))
     }
 
     /// `already_exists` for a live record of the number; `number_aging`
@@ -588,19 +767,23 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         Ok(())
     }
 
-    fn created(r: &PhoneNumber, actor: &Actor, now: DateTime<Utc>, how: &str) -> AuditEvent {
-        let mut detail = BTreeMap::new();
-        detail.insert("how".into(), Value::from(how));
+    fn event(kind: EventKind, r: &PhoneNumber, actor: &Actor, now: DateTime<Utc>) -> AuditEvent {
         AuditEvent {
-            kind: EventKind::Created,
+            kind,
             number_id: r.id.clone(),
             e164: r.e164,
             tenant: r.tenant.clone(),
             actor: actor.clone(),
             at: now,
             changes: Vec::new(),
-            detail,
+            detail: BTreeMap::new(),
         }
+    }
+
+    fn created(r: &PhoneNumber, actor: &Actor, now: DateTime<Utc>, how: &str) -> AuditEvent {
+        let mut e = Self::event(EventKind::Created, r, actor, now);
+        e.detail.insert("how".into(), Value::from(how));
+        e
     }
 
     // ------------------------------------------------------------ reads
@@ -614,13 +797,16 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         if actor.role != Role::Superadmin {
             query.tenant = Some(actor.tenant.clone());
         }
-        let page = self.store.list(&query).await?;
+        let mut page = self.store.list(&query).await?;
         if let Some(t) = &query.tenant {
             if page.items.iter().any(|r| &r.tenant != t) {
                 return Err(store_broke(
                     "list returned records outside the query's tenant",
                 ));
             }
+        }
+        for r in &mut page.items {
+            *r = r.redacted();
         }
         Ok(page)
     }
@@ -691,15 +877,14 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
     ) -> Result<NumberDetails> {
         let r = self.load(actor, id).await?;
         let c = self.connection_of(&r).await?;
-        let number = if reveal_secrets && actor.is_admin() {
-            r.to_json_with_secrets()
-        } else {
-            serde_json::to_value(&r).map_err(|e| Error::invalid_input(e.to_string()))?
-        };
         Ok(NumberDetails {
-            number,
             allowed_actions: screens::allowed_actions(&r, actor, c.as_ref())?,
-            connection: c,
+            connection: c.map(|c| c.redacted()),
+            number: if reveal_secrets && actor.is_admin() {
+                r
+            } else {
+                r.redacted()
+            },
         })
     }
 
@@ -724,11 +909,10 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 let rec = by_number.get(&o.e164);
                 OwnedEntry {
                     status: if rec.is_some() {
-                        "already_imported"
+                        OwnedStatus::AlreadyImported
                     } else {
-                        "not_in_app"
-                    }
-                    .into(),
+                        OwnedStatus::NotInApp
+                    },
                     number_id: rec.map(|r| r.id.clone()),
                     number: o,
                 }
@@ -740,11 +924,27 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
 
     /// Buys numbers. See the module docs for the failure handling.
     ///
+    /// # Idempotency
+    ///
+    /// The key names the intent (what, where, how many; never the host's
+    /// balance). The first request reserves one record id per number
+    /// ([`NumberStore::next_id`]) in the idempotency record. Each number's
+    /// `pending` record is inserted before the provider is asked, and only
+    /// the request that inserted it asks: the provider is asked at most
+    /// once per key and number, even if it has no idempotency of its own.
+    /// A retry gets the first result once it is stored; while the first
+    /// request runs, or while a number of it awaits the provider's answer
+    /// (after a crash, or an ambiguous provider error, until sync settles
+    /// it), it gets `idempotency_in_progress`. A retry after a definite
+    /// failure (a provider refusal) resumes with the same ids.
+    ///
     /// # Errors
-    /// `validation_failed` (no selection, bad quantity), `not_supported`
-    /// (connection cannot purchase), `already_exists`, `number_aging`,
-    /// `insufficient_balance`, `idempotency_mismatch`, `provider_error`,
-    /// `store_error`.
+    /// `validation_failed` (no selection, bad quantity, not enough numbers
+    /// available), `kind_required`, `not_supported` (connection cannot
+    /// purchase), `unknown_reference`, `already_exists` (the chosen number
+    /// is taken), `number_aging`, `insufficient_balance`,
+    /// `idempotency_mismatch`, `idempotency_in_progress`, `provider_error`,
+    /// `provider_rate_limited`, `store_error`.
     pub async fn purchase(&self, actor: &Actor, req: &PurchaseRequest) -> Result<PurchaseResult> {
         actor.check_write(&actor.tenant)?;
         // The fingerprint is the intent (what, where, how many), never host
@@ -754,12 +954,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             balance: None,
             ..req.clone()
         });
-        if let Some(v) = self
-            .check_idempotency(actor, &req.idempotency_key, "purchase", &request)
-            .await?
-        {
-            return serde_json::from_value(v).map_err(|e| Error::invalid_input(e.to_string()));
-        }
+        let count = self.purchase_count(req)?;
         let conn_id = req
             .connection_id
             .clone()
@@ -767,7 +962,6 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         let conn = self.connection_ref(actor, &conn_id).await?;
         actor.check_write(&conn.tenant)?;
         self.purchasable(&conn)?;
-        let now = self.clock.now()?;
         let tenant = conn.tenant.clone();
         self.check_refs(
             &tenant,
@@ -775,32 +969,68 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             req.endpoint_id.as_ref(),
         )
         .await?;
-
-        // Which numbers: resume the earlier attempt's records first.
-        let count = self.purchase_count(req)?;
-        let mut slots: Vec<(NumberId, Option<PhoneNumber>)> = Vec::with_capacity(count);
-        for i in 0..count {
-            let id = derived_id(&[tenant.as_str(), &req.idempotency_key, &i.to_string()])?;
-            // Another tenant's record under this id is never resumed.
-            let existing = self
-                .store
-                .get(&id)
-                .await?
-                .filter(|r| r.id == id && r.tenant == tenant);
-            slots.push((id, existing));
-        }
-        let fresh = slots.iter().filter(|(_, e)| e.is_none()).count();
-        let candidates = if fresh > 0 {
-            self.candidates(&conn, req, fresh).await?
-        } else {
-            Vec::new()
+        let claim = match self
+            .claim(actor, &req.idempotency_key, "purchase", &request, count)
+            .await?
+        {
+            Claim::Done(v) => {
+                return serde_json::from_value(v).map_err(|e| Error::invalid_input(e.to_string()))
+            }
+            Claim::Run(rec) => rec,
         };
-        for c in &candidates {
-            self.check_acquirable(&tenant, &c.e164, now).await?;
+        let now = self.clock.now()?;
+
+        // Each reserved slot: bought already, awaiting the provider, or
+        // still to buy.
+        let mut numbers: Vec<Option<PhoneNumber>> = Vec::with_capacity(count);
+        let mut fresh = Vec::new();
+        for (i, id) in claim.reserved_ids.iter().enumerate() {
+            match self.slot(&tenant, id).await? {
+                Some(r) if r.status == NumberStatus::Pending && !has_order(&r) => {
+                    return Err(Error::IdempotencyInProgress)
+                }
+                Some(r) => numbers.push(Some(r)),
+                None => {
+                    numbers.push(None);
+                    fresh.push(i);
+                }
+            }
         }
-        let prices: Vec<_> = candidates.iter().map(|c| c.pricing).collect();
-        let charge = purchase_charge(&prices)?;
-        if let (Some(balance), Some(charge)) = (req.balance, charge) {
+        let mut events = Vec::new();
+        if !fresh.is_empty() {
+            let chosen = req.inventory_id.is_some() || req.e164.is_some();
+            let candidates = self.candidates(&conn, req, fresh.len()).await?;
+            let prices: Vec<_> = candidates
+                .iter()
+                .take(fresh.len())
+                .map(|c| c.pricing)
+                .collect();
+            self.check_balance(req.balance, purchase_charge(&prices)?)?;
+            let mut next = candidates.into_iter();
+            for i in fresh {
+                let id = &claim.reserved_ids[i];
+                let pending = self
+                    .reserve(actor, &conn, id, chosen, &mut next, now)
+                    .await?;
+                events.extend(pending.1);
+                let pending = pending.0;
+                let (record, evs) = self.buy(actor, &conn, req, &pending, i, now).await?;
+                events.extend(evs);
+                numbers[i] = Some(record);
+            }
+        }
+        let numbers: Vec<PhoneNumber> = numbers.into_iter().flatten().collect();
+        let result = PurchaseResult {
+            charge: purchase_charge(&numbers.iter().filter_map(|r| r.pricing).collect::<Vec<_>>())?,
+            numbers: numbers.iter().map(PhoneNumber::redacted).collect(),
+            events,
+        };
+        self.finish(claim, &result).await?;
+        Ok(result)
+    }
+
+    fn check_balance(&self, balance: Option<Money>, charge: Option<Money>) -> Result<()> {
+        if let (Some(balance), Some(charge)) = (balance, charge) {
             if balance.currency != charge.currency {
                 return Err(Error::invalid_input(
                     "balance currency differs from the price currency",
@@ -813,91 +1043,163 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 });
             }
         }
+        Ok(())
+    }
 
-        let mut bought = Vec::with_capacity(count);
-        let mut next = candidates.into_iter();
-        for (i, (id, existing)) in slots.into_iter().enumerate() {
-            let pending = match existing {
-                Some(r) if r.status != NumberStatus::Pending => {
-                    bought.push(r);
-                    continue;
+    /// Inserts the `pending` record of slot `id` for the first candidate
+    /// that is still free. A chosen number that is taken answers
+    /// `already_exists` (or `number_aging`); for a quantity purchase a
+    /// number another buyer took meanwhile is skipped for the next one.
+    /// The slot taken by a concurrent retry answers
+    /// `idempotency_in_progress`.
+    async fn reserve(
+        &self,
+        actor: &Actor,
+        conn: &Connection,
+        id: &NumberId,
+        chosen: bool,
+        candidates: &mut impl Iterator<Item = AvailableNumber>,
+        now: DateTime<Utc>,
+    ) -> Result<(PhoneNumber, Vec<AuditEvent>)> {
+        let tenant = &conn.tenant;
+        loop {
+            let Some(c) = candidates.next() else {
+                return Err(problem(
+                    "quantity",
+                    "not_available",
+                    "not enough numbers available",
+                ));
+            };
+            match self.check_acquirable(tenant, &c.e164, now).await {
+                Ok(()) => {}
+                Err(e) if chosen => return Err(e),
+                Err(Error::AlreadyExists { .. } | Error::NumberAging { .. }) => continue,
+                Err(e) => return Err(e),
+            }
+            let mut r = PhoneNumber::new(
+                NewNumber {
+                    id: id.clone(),
+                    tenant: tenant.clone(),
+                    e164: c.e164,
+                    country: c.country,
+                    kind: c.kind,
+                    source: Source::Purchased,
+                    connection_id: Some(conn.id.clone()),
+                    status: NumberStatus::Pending,
+                },
+                now,
+            );
+            r.account = conn.account.clone();
+            r.capabilities = c.capabilities;
+            r.pricing = Some(c.pricing);
+            r.provider = Some(ProviderRef {
+                provider: conn.provider.clone(),
+                sid: None,
+                order_ref: None,
+            });
+            let ev = Self::created(&r, actor, now, "purchase");
+            match self.store.insert(&r, std::slice::from_ref(&ev)).await {
+                Ok(()) => return Ok((r, vec![ev])),
+                Err(Error::AlreadyExists { what }) => {
+                    if self.store.get(id).await?.is_some() {
+                        // A concurrent retry holds this slot.
+                        return Err(Error::IdempotencyInProgress);
+                    }
+                    if chosen {
+                        return Err(Error::AlreadyExists { what });
+                    }
+                    // Another buyer took this number meanwhile: the next.
                 }
-                Some(r) => r,
-                None => {
-                    let Some(c) = next.next() else { break };
-                    let mut r = PhoneNumber::new(
-                        NewNumber {
-                            id,
-                            tenant: tenant.clone(),
-                            e164: c.e164,
-                            country: c.country,
-                            kind: c.kind,
-                            source: Source::Purchased,
-                            connection_id: Some(conn.id.clone()),
-                            status: NumberStatus::Pending,
-                        },
-                        now,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Asks the provider for the number of a `pending` record this request
+    /// inserted, and settles the record: completed, pending an order, or
+    /// (on a definite refusal) resolved as failed. On an ambiguous error
+    /// (`retryable`: the provider may have bought it) the record stays
+    /// pending for sync to settle, so that no retry buys it twice.
+    async fn buy(
+        &self,
+        actor: &Actor,
+        conn: &Connection,
+        req: &PurchaseRequest,
+        pending: &PhoneNumber,
+        index: usize,
+        now: DateTime<Utc>,
+    ) -> Result<(PhoneNumber, Vec<AuditEvent>)> {
+        let ask = ProviderPurchase {
+            inventory_id: None,
+            e164: Some(pending.e164),
+            country: pending.country,
+            kind: pending.kind,
+            idempotency_key: format!("{}#{index}", req.idempotency_key),
+        };
+        let order = match self.provider.purchase(conn, &ask).await {
+            Ok(o) => o,
+            Err(e) => {
+                let definite = matches!(e, Error::ProviderRateLimited { .. })
+                    || matches!(
+                        e,
+                        Error::Provider {
+                            retryable: false,
+                            ..
+                        }
                     );
-                    r.account = conn.account.clone();
-                    r.capabilities = c.capabilities;
-                    r.pricing = Some(c.pricing);
-                    r.provider = Some(ProviderRef {
-                        provider: conn.provider.clone(),
-                        sid: None,
-                    });
-                    let ev = Self::created(&r, actor, now, "purchase");
-                    self.store.insert(&r, &[ev]).await?;
-                    r
-                }
-            };
-            let key = format!("{}#{i}", req.idempotency_key);
-            let ask = ProviderPurchase {
-                inventory_id: None,
-                e164: Some(pending.e164),
-                country: pending.country,
-                kind: pending.kind,
-                idempotency_key: key,
-            };
-            let owned = match self.provider.purchase(&conn, &ask).await {
-                Ok(o) => o,
-                Err(e) => {
-                    // Resolve the pending record; if that fails, sync expires it.
+                if definite {
+                    // Resolve the pending record; if that fails, sync
+                    // expires it.
                     let cmd = Command::FailAcquisition {
                         reason: e.to_string(),
                     };
                     if let Ok(out) =
-                        lifecycle::apply(&pending, &cmd, actor, &self.ctx(now, Some(&conn)))
+                        lifecycle::apply(pending, &cmd, actor, &self.ctx(now, Some(conn)))
                     {
-                        let _ = self.save(&pending, &out, now).await;
+                        let _ = self.save(pending, &out, now).await;
                     }
-                    return Err(e);
                 }
-            };
-            if let Some(w) = &self.config.default_webhooks {
-                self.provider
-                    .configure_webhooks(&conn, &owned.sid, w)
-                    .await?;
+                return Err(e);
             }
-            let done = self.complete(&pending, &owned, actor, &conn, now, req)?;
-            self.save(&pending, &done, now).await?;
-            bought.extend(done.record);
-        }
-        if bought.len() != count {
-            return Err(problem(
-                "quantity",
-                "not_available",
-                "not enough numbers available",
-            ));
-        }
-        let result = PurchaseResult {
-            charge: purchase_charge(&bought.iter().filter_map(|r| r.pricing).collect::<Vec<_>>())?,
-            numbers: bought,
         };
-        let response =
-            serde_json::to_value(&result).map_err(|e| Error::invalid_input(e.to_string()))?;
-        self.remember(actor, &req.idempotency_key, "purchase", request, response)
-            .await?;
-        Ok(result)
+        match order {
+            ProviderOrder::Completed(owned) => {
+                if owned.e164 != pending.e164 {
+                    return Err(Error::provider(
+                        conn.provider.clone(),
+                        format!("asked for {} and answered {}", pending.e164, owned.e164),
+                    ));
+                }
+                if let Some(w) = &self.config.default_webhooks {
+                    self.provider
+                        .configure_webhooks(conn, &owned.sid, w)
+                        .await?;
+                }
+                let done = self.complete(pending, &owned, actor, conn, now, req)?;
+                self.save(pending, &done, now).await?;
+                let record = done.record.ok_or(Error::NotFound)?;
+                Ok((record, done.events))
+            }
+            ProviderOrder::Pending { order_ref } => {
+                let mut r = pending.clone();
+                if let Some(p) = r.provider.as_mut() {
+                    p.order_ref = Some(order_ref.clone());
+                }
+                r.label = req.label.clone();
+                r.inbound_agent = req.inbound_agent.clone();
+                r.endpoint_id = req.endpoint_id.clone();
+                r.version = pending.version.saturating_add(1);
+                r.updated_at = now;
+                let mut ev = Self::event(EventKind::OrderPending, &r, actor, now);
+                ev.changes = crate::events::diff(pending, &r);
+                ev.detail
+                    .insert("order_ref".into(), Value::from(order_ref.as_str()));
+                self.store
+                    .update(&r, pending.version, std::slice::from_ref(&ev))
+                    .await?;
+                Ok((r, vec![ev]))
+            }
+        }
     }
 
     fn purchase_count(&self, req: &PurchaseRequest) -> Result<usize> {
@@ -932,7 +1234,11 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 inventory_id: Some(inv.clone()),
                 ..AvailableQuery::default()
             };
-            self.provider.search_available(conn, &q).await?
+            let all = self.provider.search_available(conn, &q).await?;
+            all.into_iter()
+                .filter(|a| &a.inventory_id == inv)
+                .take(1)
+                .collect()
         } else if let Some(text) = &req.e164 {
             let e164 = E164::parse(text, req.country)
                 .map_err(|e| problem("e164", e.code(), &e.to_string()))?;
@@ -955,10 +1261,12 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 .ok_or_else(|| problem("country", "required", "country is required"))?;
             // Without a type, local (fixed-line) numbers: never whatever the
             // inventory lists first (toll-free is the dearest kind).
+            // A few spares: a number a concurrent buyer takes meanwhile is
+            // skipped for the next one.
             let q = AvailableQuery {
                 country: Some(country),
                 kind: Some(req.kind.unwrap_or(NumberKind::Local)),
-                limit: Some(n as u32),
+                limit: Some((n + SPARE_CANDIDATES).min(100) as u32),
                 ..AvailableQuery::default()
             };
             let found = self.provider.search_available(conn, &q).await?;
@@ -976,7 +1284,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 &format!("only {} matching numbers are available", found.len()),
             ));
         }
-        Ok(found.into_iter().take(n).collect())
+        Ok(found)
     }
 
     /// One price line per kind the provider has in stock in `country`.
@@ -1013,6 +1321,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             provider: Some(ProviderRef {
                 provider: conn.provider.clone(),
                 sid: Some(owned.sid.clone()),
+                order_ref: None,
             }),
         };
         let mut out = lifecycle::apply(pending, &cmd, actor, &ctx)?;
@@ -1041,15 +1350,12 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
 
     /// Imports numbers the provider account already owns (seed: Callaro
     /// `POST /phone_numbers/import_owned`; the import confirm dialog).
+    /// Keyed like [`Numbers::purchase`]: the first request reserves one
+    /// record id per number, a retry resumes with them or gets the first
+    /// result.
     pub async fn import_owned(&self, actor: &Actor, req: &ImportRequest) -> Result<ImportResult> {
         actor.check_write(&actor.tenant)?;
         let request = canonical(req);
-        if let Some(v) = self
-            .check_idempotency(actor, &req.idempotency_key, "import_owned", &request)
-            .await?
-        {
-            return serde_json::from_value(v).map_err(|e| Error::invalid_input(e.to_string()));
-        }
         let connections = self
             .draft_connection(actor, req.draft.connection_id.as_deref())
             .await?;
@@ -1061,6 +1367,21 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 field: "connection_id".into(),
             })?;
         actor.check_write(&conn.tenant)?;
+        let claim = match self
+            .claim(
+                actor,
+                &req.idempotency_key,
+                "import_owned",
+                &request,
+                valid.numbers.len(),
+            )
+            .await?
+        {
+            Claim::Done(v) => {
+                return serde_json::from_value(v).map_err(|e| Error::invalid_input(e.to_string()))
+            }
+            Claim::Run(rec) => rec,
+        };
         let owned: HashMap<E164, OwnedNumber> = self
             .provider
             .list_owned(&conn)
@@ -1085,16 +1406,11 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         let mut result = ImportResult {
             imported: Vec::new(),
             already_imported: Vec::new(),
+            events: Vec::new(),
         };
-        for (i, item) in valid.numbers.iter().enumerate() {
-            let id = derived_id(&[conn.tenant.as_str(), &req.idempotency_key, &i.to_string()])?;
-            if let Some(r) = self
-                .store
-                .get(&id)
-                .await?
-                .filter(|r| r.id == id && r.tenant == conn.tenant)
-            {
-                result.imported.push(r);
+        for (item, id) in valid.numbers.iter().zip(&claim.reserved_ids) {
+            if let Some(r) = self.slot(&conn.tenant, id).await? {
+                result.imported.push(r.redacted());
                 continue;
             }
             let existing = self.records_of(&item.e164).await?;
@@ -1110,30 +1426,35 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             if let Some(w) = &self.config.default_webhooks {
                 self.provider.configure_webhooks(&conn, &o.sid, w).await?;
             }
-            let mut r = owned_record(id, &conn, o, now);
+            let mut r = owned_record(id.clone(), &conn, o, now);
             r.label = item.label.clone().or_else(|| o.label.clone());
             if let Some(w) = &self.config.default_webhooks {
                 r.webhooks = w.clone();
             }
             let ev = Self::created(&r, actor, now, "import_owned");
-            self.store.insert(&r, &[ev]).await?;
-            result.imported.push(r);
+            match self.store.insert(&r, std::slice::from_ref(&ev)).await {
+                Ok(()) => {
+                    result.events.push(ev);
+                    result.imported.push(r.redacted());
+                }
+                // A concurrent retry imported this slot.
+                Err(Error::AlreadyExists { .. }) => match self.slot(&conn.tenant, id).await? {
+                    Some(r) => result.imported.push(r.redacted()),
+                    None => {
+                        return Err(Error::AlreadyExists {
+                            what: item.e164.to_string(),
+                        })
+                    }
+                },
+                Err(e) => return Err(e),
+            }
         }
-        let response =
-            serde_json::to_value(&result).map_err(|e| Error::invalid_input(e.to_string()))?;
-        self.remember(
-            actor,
-            &req.idempotency_key,
-            "import_owned",
-            request,
-            response,
-        )
-        .await?;
+        self.finish(claim, &result).await?;
         Ok(result)
     }
 
     /// Registers a number by hand (BYOT; seed: "Add manually").
-    pub async fn add_manual(&self, actor: &Actor, draft: &ManualDraft) -> Result<PhoneNumber> {
+    pub async fn add_manual(&self, actor: &Actor, draft: &ManualDraft) -> Result<Changed> {
         let connections = self
             .draft_connection(actor, draft.connection_id.as_deref())
             .await?;
@@ -1170,10 +1491,14 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         r.provider = Some(ProviderRef {
             provider: conn.provider.clone(),
             sid: None,
+            order_ref: None,
         });
         let ev = Self::created(&r, actor, now, "manual");
-        self.store.insert(&r, &[ev]).await?;
-        Ok(r)
+        self.store.insert(&r, std::slice::from_ref(&ev)).await?;
+        Ok(Changed {
+            number: r.redacted(),
+            events: vec![ev],
+        })
     }
 
     // ------------------------------------------------------------ changes
@@ -1187,7 +1512,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         id: &NumberId,
         patch: Patch,
         expected_version: Option<u64>,
-    ) -> Result<PhoneNumber> {
+    ) -> Result<Changed> {
         let r = self.load(actor, id).await?;
         actor.check_write(&r.tenant)?;
         if let Some(v) = expected_version {
@@ -1214,24 +1539,23 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         // A patch that changes nothing writes nothing: no version bump, no
         // `updated` event with an empty diff.
         if out.events.iter().all(|e| e.changes.is_empty()) {
-            return Ok(r);
+            return Ok(Changed {
+                number: r.redacted(),
+                events: Vec::new(),
+            });
         }
         self.save(&r, &out, now).await?;
-        out.record.ok_or(Error::NotFound)
+        changed(out)
     }
 
     /// Activates (seed: Callaro `POST /phone_numbers/{id}/activate`).
-    pub async fn activate(&self, actor: &Actor, id: &NumberId) -> Result<PhoneNumber> {
-        self.run(actor, id, Command::Activate, true)
-            .await?
-            .ok_or(Error::NotFound)
+    pub async fn activate(&self, actor: &Actor, id: &NumberId) -> Result<Changed> {
+        self.run(actor, id, Command::Activate, true).await
     }
 
     /// Deactivates (the detail page's Deactivate; kros `status` patch).
-    pub async fn deactivate(&self, actor: &Actor, id: &NumberId) -> Result<PhoneNumber> {
-        self.run(actor, id, Command::Deactivate, false)
-            .await?
-            .ok_or(Error::NotFound)
+    pub async fn deactivate(&self, actor: &Actor, id: &NumberId) -> Result<Changed> {
+        self.run(actor, id, Command::Deactivate, false).await
     }
 
     /// Assigns a parent-pool DID to a sub-account (seed: Vobiz "Assign DID
@@ -1249,7 +1573,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         actor: &Actor,
         id: &NumberId,
         sub_account: &AccountId,
-    ) -> Result<PhoneNumber> {
+    ) -> Result<Changed> {
         let r = self.load(actor, id).await?;
         actor.check_write(&r.tenant)?;
         let found = self
@@ -1269,7 +1593,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         let now = self.clock.now()?;
         let out = lifecycle::apply(&r, &cmd, actor, &self.ctx(now, None))?;
         self.save(&r, &out, now).await?;
-        out.record.ok_or(Error::NotFound)
+        changed(out)
     }
 
     /// Moves a DID back to the parent pool under the cool-off; `force` by an
@@ -1280,22 +1604,39 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         actor: &Actor,
         id: &NumberId,
         force: bool,
-    ) -> Result<PhoneNumber> {
+    ) -> Result<Changed> {
         self.run(actor, id, Command::UnassignFromSubAccount { force }, false)
-            .await?
-            .ok_or(Error::NotFound)
+            .await
     }
 
-    /// Records that a number carried a call (drives the cool-off).
+    /// Records that a number carried a call (drives the cool-off). Usage
+    /// is not a change: the store sets `last_call_at` to the later of the
+    /// stored one and `at` ([`NumberStore::record_call`]), with no version
+    /// bump and no audit event, so it never conflicts with an admin's
+    /// edit. Returns the record as it is now (secrets redacted).
+    ///
+    /// # Errors
+    /// `call_in_future` when `at` is more than
+    /// [`MAX_CALL_CLOCK_SKEW_SECONDS`] ahead of the clock;
+    /// `invalid_transition` for a number that is pending or released.
     pub async fn record_call(
         &self,
         actor: &Actor,
         id: &NumberId,
         at: DateTime<Utc>,
     ) -> Result<PhoneNumber> {
-        self.run(actor, id, Command::RecordCall { at }, false)
-            .await?
-            .ok_or(Error::NotFound)
+        let mut r = self.load(actor, id).await?;
+        let now = self.clock.now()?;
+        if at > now + crate::time::seconds(MAX_CALL_CLOCK_SKEW_SECONDS) {
+            return Err(Error::CallInFuture {
+                max_skew_seconds: MAX_CALL_CLOCK_SKEW_SECONDS,
+            });
+        }
+        // The rule (who may, in which status) without the write.
+        lifecycle::apply(&r, &Command::RecordCall { at }, actor, &self.ctx(now, None))?;
+        self.store.record_call(id, at).await?;
+        r.last_call_at = r.last_call_at.max(Some(at));
+        Ok(r.redacted())
     }
 
     /// Configures webhooks at the provider, then on the record (seed:
@@ -1305,7 +1646,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         actor: &Actor,
         id: &NumberId,
         webhooks: WebhookConfig,
-    ) -> Result<PhoneNumber> {
+    ) -> Result<Changed> {
         let r = self.load(actor, id).await?;
         let conn = self.connection_of(&r).await?;
         let now = self.clock.now()?;
@@ -1329,20 +1670,27 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             }
         }
         self.save(&r, &out, now).await?;
-        out.record.ok_or(Error::NotFound)
+        changed(out)
     }
 
     /// Releases a number (seed: kros `DELETE /phone-numbers/{id}` hard by
     /// default, `?action=release` soft; Vobiz unrent; Callaro
     /// `POST /phone_numbers/{id}/release`). Platform-managed numbers are
     /// released at the provider first; BYOT numbers only leave the app.
-    /// Returns the kept record of a soft release, None after a hard one.
+    /// Returns the kept record of a soft release (None after a hard one)
+    /// and the events.
+    ///
+    /// # Errors
+    /// `not_supported` when the number is platform-managed and its
+    /// connection's vendor does not release through the API
+    /// ([`crate::record::VendorSupport::release`]: "Release number
+    /// (Twilio-managed only)"), has no provider id, or has no connection.
     pub async fn release(
         &self,
         actor: &Actor,
         id: &NumberId,
         mode: ReleaseMode,
-    ) -> Result<Option<PhoneNumber>> {
+    ) -> Result<Released> {
         let r = self.load(actor, id).await?;
         let cmd = match mode {
             ReleaseMode::Hard => Command::HardDelete,
@@ -1362,66 +1710,203 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                     operation: "release".into(),
                     reason: "no_connection".into(),
                 })?;
+                if !conn.supports.release {
+                    return Err(Error::NotSupported {
+                        operation: "release".into(),
+                        reason: "vendor_does_not_support_release".into(),
+                    });
+                }
                 if !r.missing_at_provider {
                     self.provider.release(&conn, sid).await?;
                 }
             }
         }
         self.save(&r, &out, now).await?;
-        Ok(out.record)
+        Ok(Released {
+            number: out.record.as_ref().map(PhoneNumber::redacted),
+            events: out.events,
+        })
     }
 
     /// Re-reads one number from the provider (seed: Callaro
-    /// `POST /phone_numbers/{id}/resync`, "Re-sync from Twilio").
-    pub async fn resync(&self, actor: &Actor, id: &NumberId) -> Result<PhoneNumber> {
+    /// `POST /phone_numbers/{id}/resync`, "Re-sync from Twilio"). A
+    /// pending order is asked about ([`Provider::order_status`]) and
+    /// completed or resolved when the provider has settled it.
+    pub async fn resync(&self, actor: &Actor, id: &NumberId) -> Result<Changed> {
         let r = self.load(actor, id).await?;
-        let sid = r.provider_sid().ok_or(Error::NotSupported {
+        let no = |reason: &str| Error::NotSupported {
             operation: "resync".into(),
-            reason: "no_provider_sid".into(),
-        })?;
-        let conn = self.connection_of(&r).await?.ok_or(Error::NotSupported {
-            operation: "resync".into(),
-            reason: "no_connection".into(),
-        })?;
-        let cmd = match self.provider.fetch(&conn, sid).await? {
-            Some(o) => Command::MarkResynced {
-                capabilities: Some(o.capabilities),
-                webhooks: Some(o.webhooks),
-            },
-            None => Command::MarkMissingAtProvider,
+            reason: reason.into(),
         };
+        let conn = self
+            .connection_of(&r)
+            .await?
+            .ok_or_else(|| no("no_connection"))?;
         let now = self.clock.now()?;
+        let cmd = if r.status == NumberStatus::Pending {
+            let order = r
+                .provider
+                .as_ref()
+                .and_then(|p| p.order_ref.clone())
+                .ok_or_else(|| no("no_provider_sid"))?;
+            match self.order_command(&conn, &order).await? {
+                Some(cmd) => cmd,
+                // Still with the provider: nothing changes.
+                None => {
+                    return Ok(Changed {
+                        number: r.redacted(),
+                        events: Vec::new(),
+                    })
+                }
+            }
+        } else {
+            let sid = r.provider_sid().ok_or_else(|| no("no_provider_sid"))?;
+            match self.provider.fetch(&conn, sid).await? {
+                Some(o) => Command::MarkResynced {
+                    capabilities: Some(o.capabilities),
+                    webhooks: Some(o.webhooks),
+                },
+                None => Command::MarkMissingAtProvider,
+            }
+        };
         let out = lifecycle::apply(&r, &cmd, actor, &self.ctx(now, Some(&conn)))?;
         self.save(&r, &out, now).await?;
-        out.record.ok_or(Error::NotFound)
+        changed(out)
+    }
+
+    /// The command that settles a pending order, or None while the
+    /// provider still works on it.
+    async fn order_command(&self, conn: &Connection, order_ref: &str) -> Result<Option<Command>> {
+        Ok(match self.provider.order_status(conn, order_ref).await? {
+            OrderStatus::Pending => None,
+            OrderStatus::Completed { number } => Some(Command::CompleteAcquisition {
+                provider: Some(ProviderRef {
+                    provider: conn.provider.clone(),
+                    sid: Some(number.sid),
+                    order_ref: None,
+                }),
+            }),
+            OrderStatus::Failed { reason } => Some(Command::FailAcquisition {
+                reason: format!("the provider's order {order_ref} failed: {reason}"),
+            }),
+        })
     }
 
     /// Reconciles a connection with its provider (seed: Callaro
     /// `POST /phone_numbers/sync`): adopts unrecorded numbers, completes or
-    /// expires pending purchases, flags numbers missing at the provider,
-    /// reports drift. Per-number failures are listed; run again to retry.
+    /// expires pending purchases (a pending order is asked about, never
+    /// expired), flags numbers missing at the provider, reports drift.
+    /// Failures are listed per number; run again to retry them.
     pub async fn sync(&self, actor: &Actor, connection_id: &ConnectionId) -> Result<SyncReport> {
         let conn = self.connection(actor, connection_id).await?;
         actor.check_write(&conn.tenant)?;
-        let owned = self.provider.list_owned(&conn).await?;
-        let records = self.records_of_connection(&conn).await?;
-        let now = self.clock.now()?;
-        let diff = sync::diff(&records, &owned, now, self.config.pending_timeout_seconds);
-        let by_id: HashMap<&NumberId, &PhoneNumber> = records.iter().map(|r| (&r.id, r)).collect();
-        let ctx = self.ctx(now, Some(&conn));
+        self.sync_connection(actor, &conn).await
+    }
+
+    /// Reconciles every active connection of the actor's tenant and merges
+    /// the reports (seed: Callaro `POST /phone_numbers/sync` with no
+    /// connection). A connection that fails (its provider is down, say)
+    /// does not stop the others: it is listed in `errors` with step
+    /// `connection`.
+    pub async fn sync_account(&self, actor: &Actor) -> Result<SyncReport> {
+        actor.check_write(&actor.tenant)?;
+        let mut connections = self.store.list_connections(&actor.tenant).await?;
+        connections.retain(|c| c.tenant == actor.tenant && c.status == ConnectionStatus::Active);
+        connections.sort_by(|a, b| a.id.cmp(&b.id));
+        connections.dedup_by(|a, b| a.id == b.id);
         let mut report = SyncReport::default();
-        let fail = |report: &mut SyncReport, what: &str, e: Error| {
-            let mut v = e.to_json();
-            v["while"] = Value::from(what);
-            report.errors.push(v);
-        };
-        for o in &diff.adopt {
-            match self.adopt(actor, &conn, o, now).await {
-                Ok(id) => report.adopted.push(id),
-                Err(e) => fail(&mut report, &format!("adopt {}", o.e164), e),
+        for conn in &connections {
+            match self.sync_connection(actor, conn).await {
+                Ok(r) => report.merge(r),
+                Err(e) => {
+                    report.connections.push(conn.id.clone());
+                    report
+                        .errors
+                        .push(SyncFailure::new(SyncStep::Connection, &conn.id, None, &e));
+                }
             }
         }
-        let steps: Vec<(&NumberId, Command, &str)> = diff
+        Ok(report)
+    }
+
+    async fn sync_connection(&self, actor: &Actor, conn: &Connection) -> Result<SyncReport> {
+        let owned = self.provider.list_owned(conn).await?;
+        let records = self.records_of_connection(conn).await?;
+        let now = self.clock.now()?;
+        // Pending orders are not the timeout's to expire: the provider says
+        // where they stand.
+        let (orders, plain): (Vec<PhoneNumber>, Vec<PhoneNumber>) = records
+            .into_iter()
+            .partition(|r| r.status == NumberStatus::Pending && has_order(r));
+        let owned_numbers: HashMap<E164, &OwnedNumber> =
+            owned.iter().map(|o| (o.e164, o)).collect();
+        let diff = sync::diff(&plain, &owned, now, self.config.pending_timeout_seconds);
+        let by_id: HashMap<&NumberId, &PhoneNumber> = plain.iter().map(|r| (&r.id, r)).collect();
+        let ctx = self.ctx(now, Some(conn));
+        let mut report = SyncReport {
+            connections: vec![conn.id.clone()],
+            ..SyncReport::default()
+        };
+        let fail =
+            |report: &mut SyncReport, step: SyncStep, n: Option<(&NumberId, E164)>, e: Error| {
+                report.errors.push(SyncFailure::new(step, &conn.id, n, &e));
+            };
+        for o in &diff.adopt {
+            // The number of a pending order shows up at the provider: the
+            // order's record completes below, nothing to adopt.
+            if orders.iter().any(|r| r.e164 == o.e164) {
+                continue;
+            }
+            match self.adopt(actor, conn, o, now).await {
+                Ok((id, ev)) => {
+                    report.adopted.push(id);
+                    report.events.push(ev);
+                }
+                Err(e) => fail(&mut report, SyncStep::Adopt, None, e),
+            }
+        }
+        for r in &orders {
+            let cmd = match owned_numbers.get(&r.e164) {
+                Some(o) => Some(Command::CompleteAcquisition {
+                    provider: Some(ProviderRef {
+                        provider: conn.provider.clone(),
+                        sid: Some(o.sid.clone()),
+                        order_ref: None,
+                    }),
+                }),
+                None => {
+                    let order = r.provider.as_ref().and_then(|p| p.order_ref.as_deref());
+                    match self.order_command(conn, order.unwrap_or_default()).await {
+                        Ok(c) => c,
+                        Err(e) => {
+                            fail(&mut report, SyncStep::Order, Some((&r.id, r.e164)), e);
+                            continue;
+                        }
+                    }
+                }
+            };
+            let Some(cmd) = cmd else {
+                report.still_pending.push(r.id.clone());
+                continue;
+            };
+            let completes = matches!(cmd, Command::CompleteAcquisition { .. });
+            let res = match lifecycle::apply(r, &cmd, actor, &ctx) {
+                Ok(out) => self.save(r, &out, now).await.map(|()| out.events),
+                Err(e) => Err(e),
+            };
+            match res {
+                Ok(evs) => {
+                    report.events.extend(evs);
+                    if completes {
+                        report.completed.push(r.id.clone());
+                    } else {
+                        report.expired.push(r.id.clone());
+                    }
+                }
+                Err(e) => fail(&mut report, SyncStep::Order, Some((&r.id, r.e164)), e),
+            }
+        }
+        let steps: Vec<(&NumberId, Command, SyncStep)> = diff
             .complete
             .iter()
             .map(|(id, o)| {
@@ -1431,9 +1916,10 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                         provider: Some(ProviderRef {
                             provider: conn.provider.clone(),
                             sid: Some(o.sid.clone()),
+                            order_ref: None,
                         }),
                     },
-                    "complete",
+                    SyncStep::Complete,
                 )
             })
             .chain(diff.expire.iter().map(|id| {
@@ -1442,13 +1928,13 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                     Command::FailAcquisition {
                         reason: "not at the provider after the pending timeout".into(),
                     },
-                    "expire",
+                    SyncStep::Expire,
                 )
             }))
             .chain(
                 diff.missing
                     .iter()
-                    .map(|id| (id, Command::MarkMissingAtProvider, "missing")),
+                    .map(|id| (id, Command::MarkMissingAtProvider, SyncStep::Missing)),
             )
             .chain(diff.reappeared.iter().map(|(id, o)| {
                 (
@@ -1457,22 +1943,27 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                         capabilities: Some(o.capabilities),
                         webhooks: Some(o.webhooks.clone()),
                     },
-                    "reappeared",
+                    SyncStep::Reappeared,
                 )
             }))
             .collect();
-        for (id, cmd, what) in steps {
+        for (id, cmd, step) in steps {
             let Some(r) = by_id.get(id) else { continue };
             let res = match lifecycle::apply(r, &cmd, actor, &ctx) {
-                Ok(out) => self.save(r, &out, now).await,
+                Ok(out) => self.save(r, &out, now).await.map(|()| out.events),
                 Err(e) => Err(e),
             };
-            match (res, what) {
-                (Ok(()), "complete") => report.completed.push(id.clone()),
-                (Ok(()), "expire") => report.expired.push(id.clone()),
-                (Ok(()), "missing") => report.missing.push(id.clone()),
-                (Ok(()), _) => report.reappeared.push(id.clone()),
-                (Err(e), _) => fail(&mut report, &format!("{what} {id}"), e),
+            match res {
+                Ok(evs) => {
+                    report.events.extend(evs);
+                    match step {
+                        SyncStep::Complete => report.completed.push(id.clone()),
+                        SyncStep::Expire => report.expired.push(id.clone()),
+                        SyncStep::Missing => report.missing.push(id.clone()),
+                        _ => report.reappeared.push(id.clone()),
+                    }
+                }
+                Err(e) => fail(&mut report, step, Some((id, r.e164)), e),
             }
         }
         if !diff.drift.is_empty() {
@@ -1481,29 +1972,74 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 .iter()
                 .filter_map(|d| by_id.get(&d.number_id).map(|r| (d, r)))
                 .map(|(d, r)| {
-                    let mut detail = BTreeMap::new();
-                    detail.insert(
+                    let mut e = Self::event(EventKind::DriftDetected, r, actor, now);
+                    e.detail.insert(
                         "fields".into(),
                         serde_json::to_value(&d.fields).unwrap_or(Value::Null),
                     );
-                    AuditEvent {
-                        kind: EventKind::DriftDetected,
-                        number_id: r.id.clone(),
-                        e164: r.e164,
-                        tenant: r.tenant.clone(),
-                        actor: actor.clone(),
-                        at: now,
-                        changes: Vec::new(),
-                        detail,
-                    }
+                    e
                 })
                 .collect();
-            if let Err(e) = self.store.append_events(&events).await {
-                fail(&mut report, "drift events", e);
+            match self.store.append_events(&events).await {
+                Ok(()) => report.events.extend(events),
+                Err(e) => fail(&mut report, SyncStep::DriftEvents, None, e),
             }
             report.drift = diff.drift;
         }
         Ok(report)
+    }
+
+    /// What the connection's provider sells, per country: the kinds in
+    /// stock and whether pricing is known (seed: Callaro "available,
+    /// pricing, countries"; the add-number wizard's country and type
+    /// lists).
+    ///
+    /// # Errors
+    /// `not_found` for a connection that is unknown or not the actor's,
+    /// `not_supported` when it cannot purchase, `provider_error`.
+    pub async fn countries(
+        &self,
+        actor: &Actor,
+        connection_id: &ConnectionId,
+    ) -> Result<Vec<CountryOffer>> {
+        let c = self.connection(actor, connection_id).await?;
+        self.purchasable(&c)?;
+        let mut offers = self.provider.countries(&c).await?;
+        offers.sort_by_key(|o| o.country);
+        offers.dedup_by(|a, b| a.country == b.country);
+        for o in &mut offers {
+            o.kinds.sort();
+            o.kinds.dedup();
+        }
+        Ok(offers)
+    }
+
+    /// A page of a number's audit trail, newest first (the detail page's
+    /// history).
+    ///
+    /// # Errors
+    /// `not_found` for a number that is unknown or not the actor's,
+    /// `invalid_input` for a page size outside 1 to 100, `store_error`
+    /// when the store answers events of another number.
+    pub async fn audit(
+        &self,
+        actor: &Actor,
+        id: &NumberId,
+        query: EventQuery,
+    ) -> Result<Page<AuditEvent>> {
+        let window = query.window()?;
+        let r = self.load(actor, id).await?;
+        let page = self.store.list_events(&r.id, window).await?;
+        if page
+            .items
+            .iter()
+            .any(|e| e.number_id != r.id || e.tenant != r.tenant)
+        {
+            return Err(store_broke(
+                "list_events returned events of another number or tenant",
+            ));
+        }
+        Ok(page)
     }
 
     /// The records of a connection, keeping only those of its tenant that
@@ -1535,19 +2071,28 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         conn: &Connection,
         o: &OwnedNumber,
         now: DateTime<Utc>,
-    ) -> Result<NumberId> {
+    ) -> Result<(NumberId, AuditEvent)> {
         // A live record of this number elsewhere (a BYOT record of this
         // connection, say) takes the number over as platform-managed.
         // The error names the number only: the live record may be another
         // tenant's.
         self.check_acquirable(&conn.tenant, &o.e164, now).await?;
-        let id = derived_id(&[conn.tenant.as_str(), "adopt", o.e164.as_str()])?;
+        let id = self.store.next_id().await?;
         let mut r = owned_record(id.clone(), conn, o, now);
         r.last_synced_at = Some(now);
         let ev = Self::created(&r, actor, now, "adopted_by_sync");
-        self.store.insert(&r, &[ev]).await?;
-        Ok(id)
+        self.store.insert(&r, std::slice::from_ref(&ev)).await?;
+        Ok((id, ev))
     }
+}
+
+/// The result of a one-record command.
+fn changed(out: Outcome) -> Result<Changed> {
+    let number = out.record.ok_or(Error::NotFound)?;
+    Ok(Changed {
+        number: number.redacted(),
+        events: out.events,
+    })
 }
 
 /// The store broke its contract (a row it should not have returned).

@@ -1,11 +1,16 @@
 //! [`SimulatedProvider`]: a deterministic telephony provider for examples,
 //! tests and the quick start. Inventory for 14 countries (US, CA, GB, DE,
 //! FR, IN, AU, BR, MX, ES, NG, ZA, NL, SG) with local, mobile and toll-free
-//! numbers that are valid E.164, a price list, idempotent purchases, owned
-//! numbers per connection, webhooks, release, and fault injection. No
-//! sleeps, no randomness.
+//! numbers that are valid E.164, a price list, owned numbers per
+//! connection, webhooks, release, and fault injection. Purchases are not
+//! idempotent (like Twilio's): the service is what keeps a key from buying
+//! twice. [`SimulatedProvider::simulate`] makes it behave as real providers
+//! do at times: orders completed later, rate limits, numbers that vanish.
+//! No sleeps, no randomness.
 
 use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
 use std::future::{ready, Future};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -17,7 +22,8 @@ use crate::kind::{Capabilities, NumberKind};
 use crate::memory::Faults;
 use crate::money::{Currency, Money};
 use crate::ports::{
-    AvailableNumber, AvailableQuery, MaybeSend, OwnedNumber, PriceEntry, Provider, ProviderPurchase,
+    AvailableNumber, AvailableQuery, CountryOffer, MaybeSend, OrderStatus, OwnedNumber, PriceEntry,
+    Provider, ProviderOrder, ProviderPurchase,
 };
 use crate::record::{Connection, Pricing, WebhookConfig};
 
@@ -71,12 +77,63 @@ const CATALOG: &[(&str, NumberKind, &str, i64, i64)] = &[
 /// Numbers per country and kind in the initial inventory.
 pub const NUMBERS_PER_KIND: usize = 20;
 
+/// A way to make the simulated provider behave as real providers do at
+/// times (the same in Rust, JS `simulate()` and C `telnum_numbers_simulate`).
+/// JSON: `{"action": "hold_orders", ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Simulation {
+    /// From now on, purchases are accepted as orders completed later
+    /// (`hold: true`), or completed at once again (`hold: false`).
+    HoldOrders {
+        /// Hold or not.
+        hold: bool,
+    },
+    /// Settles every held order: the numbers become the account's
+    /// (`complete: true`), or the orders fail (`complete: false`).
+    SettleOrders {
+        /// Complete or fail them.
+        complete: bool,
+    },
+    /// The next `calls` provider calls fail with a rate limit (HTTP 429).
+    RateLimit {
+        /// How many calls.
+        calls: u32,
+        /// The `Retry-After` to report, in seconds.
+        retry_after_seconds: Option<u64>,
+    },
+    /// The next `calls` purchases fail with a retryable error, after
+    /// buying the number (a timeout after the provider acted).
+    FailAfterPurchase {
+        /// How many purchases.
+        calls: u32,
+    },
+    /// The number disappears from the connection's account (drift).
+    DropNumber {
+        /// The connection.
+        connection_id: ConnectionId,
+        /// The number.
+        e164: E164,
+    },
+}
+
 #[derive(Debug, Default)]
 struct Inner {
     inventory: BTreeMap<E164, AvailableNumber>,
     owned: HashMap<ConnectionId, BTreeMap<E164, OwnedNumber>>,
-    by_key: HashMap<String, (ConnectionId, E164)>,
+    /// Orders held for later: order ref → (connection, number).
+    orders: BTreeMap<String, (ConnectionId, AvailableNumber)>,
+    /// Orders settled as completed: order ref → (connection, number).
+    completed_orders: HashMap<String, (ConnectionId, E164)>,
+    /// Orders settled as failed: order ref → reason.
+    failed_orders: HashMap<String, String>,
+    hold_orders: bool,
+    rate_limited_calls: u32,
+    retry_after_seconds: Option<u64>,
+    fail_after_purchase: u32,
+    purchases: u64,
     next_sid: u64,
+    next_order: u64,
 }
 
 /// A deterministic in-memory provider. Cloning shares the same state.
@@ -157,6 +214,71 @@ impl SimulatedProvider {
         &self.faults
     }
 
+    /// Makes the provider behave as real providers do at times; see
+    /// [`Simulation`]. Answers whether the simulation applied (a dropped
+    /// number the account did not own answers false).
+    pub fn simulate(&self, s: &Simulation) -> bool {
+        let mut i = lock(&self.inner);
+        match s {
+            Simulation::HoldOrders { hold } => i.hold_orders = *hold,
+            Simulation::SettleOrders { complete } => {
+                let orders = std::mem::take(&mut i.orders);
+                for (order, (conn, a)) in orders {
+                    if *complete {
+                        let e164 = a.e164;
+                        Self::own(&mut i, &conn, a);
+                        i.completed_orders.insert(order, (conn, e164));
+                    } else {
+                        i.inventory.insert(a.e164, a);
+                        i.failed_orders
+                            .insert(order, "rejected by regulatory review".into());
+                    }
+                }
+            }
+            Simulation::RateLimit {
+                calls,
+                retry_after_seconds,
+            } => {
+                i.rate_limited_calls = *calls;
+                i.retry_after_seconds = *retry_after_seconds;
+            }
+            Simulation::FailAfterPurchase { calls } => i.fail_after_purchase = *calls,
+            Simulation::DropNumber {
+                connection_id,
+                e164,
+            } => {
+                drop(i);
+                return self.drop_owned(connection_id, e164);
+            }
+        }
+        true
+    }
+
+    /// How many purchases the provider has been asked for (each one
+    /// buys: it does not deduplicate).
+    pub fn purchase_calls(&self) -> u64 {
+        lock(&self.inner).purchases
+    }
+
+    fn own(i: &mut Inner, conn: &ConnectionId, a: AvailableNumber) -> OwnedNumber {
+        i.next_sid += 1;
+        let owned = OwnedNumber {
+            e164: a.e164,
+            sid: format!("PNSIM{:08}", i.next_sid),
+            country: a.country,
+            kind: a.kind,
+            capabilities: a.capabilities,
+            label: None,
+            webhooks: WebhookConfig::default(),
+            pricing: Some(a.pricing),
+        };
+        i.owned
+            .entry(conn.clone())
+            .or_default()
+            .insert(a.e164, owned.clone());
+        owned
+    }
+
     /// Numbers still available.
     pub fn inventory_len(&self) -> usize {
         lock(&self.inner).inventory.len()
@@ -219,16 +341,25 @@ impl SimulatedProvider {
             return Err(Error::Provider {
                 provider: self.name.clone(),
                 message: format!("injected fault in {op}"),
+                retryable: false,
+                provider_code: Some("injected_fault".into()),
             });
         }
-        f(&mut lock(&self.inner))
+        let mut i = lock(&self.inner);
+        if i.rate_limited_calls > 0 {
+            i.rate_limited_calls -= 1;
+            return Err(Error::ProviderRateLimited {
+                provider: self.name.clone(),
+                message: format!("too many requests ({op})"),
+                retry_after_seconds: i.retry_after_seconds,
+                provider_code: Some("20429".into()),
+            });
+        }
+        f(&mut i)
     }
 
     fn refuse(&self, message: impl Into<String>) -> Error {
-        Error::Provider {
-            provider: self.name.clone(),
-            message: message.into(),
-        }
+        Error::provider(self.name.clone(), message)
     }
 }
 
@@ -285,21 +416,36 @@ impl Provider for SimulatedProvider {
         }))
     }
 
+    fn countries(
+        &self,
+        _c: &Connection,
+    ) -> impl Future<Output = Result<Vec<CountryOffer>>> + MaybeSend {
+        ready(self.guarded("countries", |i| {
+            let mut by_country: BTreeMap<Country, Vec<NumberKind>> = BTreeMap::new();
+            for a in i.inventory.values() {
+                let kinds = by_country.entry(a.country).or_default();
+                if !kinds.contains(&a.kind) {
+                    kinds.push(a.kind);
+                }
+            }
+            Ok(by_country
+                .into_iter()
+                .map(|(country, kinds)| CountryOffer {
+                    country,
+                    kinds,
+                    pricing_known: CATALOG.iter().any(|(c, ..)| *c == country.as_str()),
+                })
+                .collect())
+        }))
+    }
+
     fn purchase(
         &self,
         c: &Connection,
         req: &ProviderPurchase,
-    ) -> impl Future<Output = Result<OwnedNumber>> + MaybeSend {
+    ) -> impl Future<Output = Result<ProviderOrder>> + MaybeSend {
         ready(self.guarded("purchase", |i| {
-            if let Some((conn, e164)) = i.by_key.get(&req.idempotency_key) {
-                // The same key buys nothing new: the first result again.
-                return i
-                    .owned
-                    .get(conn)
-                    .and_then(|m| m.get(e164))
-                    .cloned()
-                    .ok_or_else(|| self.refuse("the number bought with this key was released"));
-            }
+            i.purchases += 1;
             let found = match (&req.inventory_id, &req.e164) {
                 (Some(id), _) => i
                     .inventory
@@ -316,24 +462,51 @@ impl Provider for SimulatedProvider {
                 .inventory
                 .remove(&e164)
                 .ok_or_else(|| self.refuse("number not available"))?;
-            i.next_sid += 1;
-            let owned = OwnedNumber {
-                e164,
-                sid: format!("PNSIM{:08}", i.next_sid),
-                country: a.country,
-                kind: a.kind,
-                capabilities: a.capabilities,
-                label: None,
-                webhooks: WebhookConfig::default(),
-                pricing: Some(a.pricing),
-            };
-            i.owned
-                .entry(c.id.clone())
-                .or_default()
-                .insert(e164, owned.clone());
-            i.by_key
-                .insert(req.idempotency_key.clone(), (c.id.clone(), e164));
-            Ok(owned)
+            if i.hold_orders {
+                i.next_order += 1;
+                let order_ref = format!("ORDSIM{:08}", i.next_order);
+                i.orders.insert(order_ref.clone(), (c.id.clone(), a));
+                return Ok(ProviderOrder::Pending { order_ref });
+            }
+            let owned = Self::own(i, &c.id, a);
+            if i.fail_after_purchase > 0 {
+                i.fail_after_purchase -= 1;
+                return Err(Error::Provider {
+                    provider: self.name.clone(),
+                    message: "timed out waiting for the provider".into(),
+                    retryable: true,
+                    provider_code: Some("timeout".into()),
+                });
+            }
+            Ok(ProviderOrder::Completed(owned))
+        }))
+    }
+
+    fn order_status(
+        &self,
+        c: &Connection,
+        order_ref: &str,
+    ) -> impl Future<Output = Result<OrderStatus>> + MaybeSend {
+        ready(self.guarded("order_status", |i| {
+            if i.orders.contains_key(order_ref) {
+                return Ok(OrderStatus::Pending);
+            }
+            if let Some(reason) = i.failed_orders.get(order_ref) {
+                return Ok(OrderStatus::Failed {
+                    reason: reason.clone(),
+                });
+            }
+            let done = i
+                .completed_orders
+                .get(order_ref)
+                .filter(|(conn, _)| conn == &c.id)
+                .and_then(|(conn, e164)| i.owned.get(conn)?.get(e164));
+            match done {
+                Some(number) => Ok(OrderStatus::Completed {
+                    number: number.clone(),
+                }),
+                None => Err(self.refuse(format!("unknown order {order_ref}"))),
+            }
         }))
     }
 

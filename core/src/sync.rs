@@ -217,6 +217,7 @@ mod tests {
         r.provider = Some(ProviderRef {
             provider: "sim".into(),
             sid: Some(format!("PN{e}")),
+            order_ref: None,
         });
         r
     }

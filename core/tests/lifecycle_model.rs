@@ -88,6 +88,7 @@ fn initial(status: NumberStatus) -> PhoneNumber {
     n.provider = Some(ProviderRef {
         provider: "twilio".into(),
         sid: Some("PN1".into()),
+        order_ref: None,
     });
     n
 }

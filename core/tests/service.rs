@@ -117,28 +117,30 @@ fn purchase_activate_assign_release_lifecycle() {
         .all(|o| o.webhooks.status_callback_url.is_some()));
 
     let n = block_on(svc.activate(&a, &bought[0].id)).unwrap();
-    assert_eq!(n.status, NumberStatus::Active);
+    assert_eq!(n.number.status, NumberStatus::Active);
     let n = block_on(svc.update(
         &a,
-        &n.id,
+        &n.number.id,
         Patch {
             inbound_agent: Some(Some(telnum::AgentId::new("agent_7").unwrap())),
             ..Patch::default()
         },
-        Some(n.version),
+        Some(n.number.version),
     ))
     .unwrap();
-    assert_eq!(n.inbound_agent.unwrap().as_str(), "agent_7");
+    assert_eq!(n.number.inbound_agent.unwrap().as_str(), "agent_7");
 
     // Soft release keeps the record; the provider lets the number go.
     let kept = block_on(svc.release(&a, &bought[1].id, ReleaseMode::Soft))
         .unwrap()
+        .number
         .unwrap();
     assert_eq!(kept.status, NumberStatus::Released);
     assert_eq!(svc.provider().owned(&conn_id()).len(), 1);
     // Hard release removes it.
     assert!(block_on(svc.release(&a, &bought[0].id, ReleaseMode::Hard))
         .unwrap()
+        .number
         .is_none());
     assert!(svc.provider().owned(&conn_id()).is_empty());
     assert!(block_on(svc.store().get(&bought[0].id)).unwrap().is_none());
@@ -274,7 +276,7 @@ fn import_owned_needs_confirmation_and_reports_already_imported() {
         },
     );
     let owned = block_on(svc.owned(&admin(), &conn_id())).unwrap();
-    assert_eq!(owned[0].status, "not_in_app");
+    assert_eq!(owned[0].status, telnum::service::OwnedStatus::NotInApp);
     let mut req = ImportRequest {
         draft: ImportDraft {
             numbers: vec![ImportItem {
@@ -302,7 +304,10 @@ fn import_owned_needs_confirmation_and_reports_already_imported() {
         Some("https://voice.example.com/inbound")
     );
     let owned = block_on(svc.owned(&admin(), &conn_id())).unwrap();
-    assert_eq!(owned[0].status, "already_imported");
+    assert_eq!(
+        owned[0].status,
+        telnum::service::OwnedStatus::AlreadyImported
+    );
     req.idempotency_key = "imp-2".into();
     let r = block_on(svc.import_owned(&admin(), &req)).unwrap();
     assert_eq!(r.already_imported, vec![n]);
@@ -325,12 +330,15 @@ fn byot_release_never_touches_the_provider() {
         },
     ))
     .unwrap();
-    assert_eq!(r.management, telnum::Management::Byot);
+    assert_eq!(r.number.management, telnum::Management::Byot);
     svc.provider().faults().fail_on_call(1);
     // Would fail if the provider were called.
-    assert!(block_on(svc.release(&admin(), &r.id, ReleaseMode::Hard))
-        .unwrap()
-        .is_none());
+    assert!(
+        block_on(svc.release(&admin(), &r.number.id, ReleaseMode::Hard))
+            .unwrap()
+            .number
+            .is_none()
+    );
     svc.provider().faults().clear();
 }
 
@@ -442,7 +450,7 @@ fn sub_account_cool_off_then_forced_move() {
         "forbidden"
     );
     let moved = block_on(svc.unassign_sub_account(&a, &n.id, true)).unwrap();
-    assert!(moved.sub_account.is_none());
+    assert!(moved.number.sub_account.is_none());
     assert!(svc
         .store()
         .events()
@@ -485,7 +493,7 @@ fn sync_adopts_flags_and_reports_drift() {
     assert!(again.adopted.is_empty() && again.missing.is_empty());
     // Resync takes the provider's view.
     let fixed = block_on(svc.resync(&a, &bought[1].id)).unwrap();
-    assert_eq!(fixed.webhooks, WebhookConfig::default());
+    assert_eq!(fixed.number.webhooks, WebhookConfig::default());
 }
 
 #[test]
@@ -502,11 +510,26 @@ fn get_redacts_secrets_unless_an_admin_asks() {
     block_on(svc.store().update(&r, before, &[])).unwrap();
     let member = Actor::new(TenantId::new("acme").unwrap(), Role::Member);
     let d = block_on(svc.get(&member, &n.id, true)).unwrap();
-    assert_eq!(d.number["sip_credentials"]["password"], "[redacted]");
+    assert!(d
+        .number
+        .sip_credentials
+        .as_ref()
+        .unwrap()
+        .password
+        .is_redacted());
     let d = block_on(svc.get(&admin(), &n.id, false)).unwrap();
-    assert_eq!(d.number["sip_credentials"]["password"], "[redacted]");
+    assert!(d
+        .number
+        .sip_credentials
+        .as_ref()
+        .unwrap()
+        .password
+        .is_redacted());
     let d = block_on(svc.get(&admin(), &n.id, true)).unwrap();
-    assert_eq!(d.number["sip_credentials"]["password"], "s3cret");
+    assert_eq!(
+        d.number.sip_credentials.as_ref().unwrap().password.expose(),
+        "s3cret"
+    );
     assert!(d
         .allowed_actions
         .actions
@@ -761,7 +784,8 @@ fn the_json_service_facade_runs_the_same_operations() {
         json!({"actor": actor, "id": id}),
     ))
     .unwrap();
-    assert_eq!(active["status"], "active");
+    assert_eq!(active["number"]["status"], "active");
+    assert_eq!(active["events"][0]["kind"], "activated");
     let page = block_on(call_service(
         &svc,
         "list",
@@ -839,12 +863,13 @@ fn a_patch_that_changes_nothing_writes_nothing() {
         Patch::default(),
         Patch {
             label: Some(Some("Desk".into())),
-            allow_inbound: Some(labelled.allow_inbound),
+            allow_inbound: Some(labelled.number.allow_inbound),
             ..Patch::default()
         },
     ] {
-        let same = block_on(svc.update(&a, &n.id, patch, Some(labelled.version))).unwrap();
-        assert_eq!(same, labelled);
+        let same = block_on(svc.update(&a, &n.id, patch, Some(labelled.number.version))).unwrap();
+        assert_eq!(same.number, labelled.number);
+        assert!(same.events.is_empty(), "{:?}", same.events);
     }
     assert_eq!(
         svc.store().events().len(),
@@ -852,7 +877,7 @@ fn a_patch_that_changes_nothing_writes_nothing() {
         "no empty `updated` event"
     );
     let stored = block_on(svc.get(&a, &n.id, false)).unwrap();
-    assert_eq!(stored.number["version"], labelled.version);
+    assert_eq!(stored.number.version, labelled.number.version);
 }
 
 #[test]
@@ -868,7 +893,7 @@ fn a_superadmin_adds_and_imports_on_the_target_tenants_connection() {
         },
     ))
     .unwrap();
-    assert_eq!(manual.tenant.as_str(), "globex");
+    assert_eq!(manual.number.tenant.as_str(), "globex");
     let n = E164::from_canonical("+14155550189").unwrap();
     svc.provider().add_owned(
         &ConnectionId::new("conn_globex").unwrap(),

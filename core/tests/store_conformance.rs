@@ -10,7 +10,7 @@ use telnum::memory::{block_on, MemoryStore};
 #[test]
 fn memory_store_conforms() {
     let r = block_on(telnum::conformance::check_store(MemoryStore::new));
-    assert_eq!(r.passed.len(), 9);
+    assert_eq!(r.passed.len(), 11);
     r.assert_ok();
 }
 
@@ -20,7 +20,7 @@ fn sqlite_store_conforms() {
         sqlite_store::SqliteStore::open_in_memory().expect("open sqlite")
     }));
     r.assert_ok();
-    assert_eq!(r.passed.len(), 9);
+    assert_eq!(r.passed.len(), 11);
 }
 
 #[test]

@@ -20,9 +20,9 @@ use proptest::prelude::*;
 use serde_json::Value;
 use telnum::memory::{block_on, ManualClock, MemoryStore};
 use telnum::ports::{
-    AvailableNumber, AvailableQuery, IdempotencyRecord, ListQuery, MaybeSend, NumberStore,
-    OwnedNumber, Page, PriceEntry, Provider, ProviderPurchase, RefKind, RefOwner, SubAccountRecord,
-    Tombstone,
+    AvailableNumber, AvailableQuery, CountryOffer, IdempotencyRecord, ListQuery, MaybeSend,
+    NumberStore, OwnedNumber, Page, PriceEntry, Provider, ProviderOrder, ProviderPurchase, RefKind,
+    RefOwner, SubAccountRecord, Tombstone, Window,
 };
 use telnum::record::{Connection, ConnectionStatus, VendorSupport, WebhookConfig};
 use telnum::screens::{ImportDraft, ImportItem, ManualDraft};
@@ -58,6 +58,26 @@ impl NumberStore for LeakyStore {
         ev: &[AuditEvent],
     ) -> impl Future<Output = Result<()>> + MaybeSend {
         self.0.insert(r, ev)
+    }
+    fn record_call(
+        &self,
+        id: &NumberId,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        self.0.record_call(id, at)
+    }
+    fn list_events(
+        &self,
+        id: &NumberId,
+        w: Window,
+    ) -> impl Future<Output = Result<Page<AuditEvent>>> + MaybeSend {
+        self.0.list_events(id, w)
+    }
+    fn complete_idempotency(
+        &self,
+        r: &IdempotencyRecord,
+    ) -> impl Future<Output = Result<()>> + MaybeSend {
+        self.0.complete_idempotency(r)
     }
     fn update(
         &self,
@@ -205,11 +225,18 @@ impl Provider for Recording {
         self.log("pricing", c, None);
         self.inner.pricing(c, country)
     }
+    fn countries(
+        &self,
+        c: &Connection,
+    ) -> impl Future<Output = Result<Vec<CountryOffer>>> + MaybeSend {
+        self.log("countries", c, None);
+        self.inner.countries(c)
+    }
     fn purchase(
         &self,
         c: &Connection,
         r: &ProviderPurchase,
-    ) -> impl Future<Output = Result<OwnedNumber>> + MaybeSend {
+    ) -> impl Future<Output = Result<ProviderOrder>> + MaybeSend {
         self.log("purchase", c, None);
         self.inner.purchase(c, r)
     }
@@ -367,7 +394,7 @@ fn world() -> World {
             ),
         )
         .unwrap();
-        numbers[i].push(manual.id);
+        numbers[i].push(manual.number.id);
     }
     provider.take();
     World {
@@ -820,7 +847,7 @@ fn claimed_master_accounts_are_not_trusted() {
             .assign_sub_account(&acme, &n, &AccountId::new("acme_SA_1").unwrap()),
     )
     .unwrap();
-    assert_eq!(ok.sub_account.unwrap().as_str(), "acme_SA_1");
+    assert_eq!(ok.number.sub_account.unwrap().as_str(), "acme_SA_1");
 }
 
 #[test]
@@ -857,7 +884,7 @@ fn aging_survives_hard_delete_and_purge() {
             ..draft.clone()
         };
         let r = block_on(w.svc.add_manual(&acme, &back)).unwrap();
-        block_on(w.svc.release(&acme, &r.id, ReleaseMode::Hard)).unwrap();
+        block_on(w.svc.release(&acme, &r.number.id, ReleaseMode::Hard)).unwrap();
         // After the aging period, the other tenant may take it.
         w.svc.clock().advance(Duration::days(46));
         block_on(w.svc.add_manual(&globex, &draft)).unwrap();

@@ -37,6 +37,7 @@ fn number(source: Source, status: NumberStatus) -> PhoneNumber {
     n.provider = Some(ProviderRef {
         provider: "twilio".into(),
         sid: Some("PN123".into()),
+        order_ref: None,
     });
     n.account = Some(AccountId::new("MA_1").unwrap());
     n

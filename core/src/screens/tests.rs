@@ -51,6 +51,7 @@ fn record(source: Source, status: NumberStatus, sid: bool) -> PhoneNumber {
         n.provider = Some(ProviderRef {
             provider: "twilio".into(),
             sid: Some("PN1".into()),
+            order_ref: None,
         });
     }
     n
