@@ -223,7 +223,11 @@ fn an_order_the_provider_completes_later_stays_pending_until_it_does() {
     // Long past the pending timeout: still pending, never expired.
     svc.clock().advance(Duration::days(3));
     let report = block_on(svc.sync(&admin(), &conn)).unwrap();
-    assert_eq!(report.still_pending, [n.id.clone()], "{report:?}");
+    assert_eq!(
+        report.still_pending,
+        std::slice::from_ref(&n.id),
+        "{report:?}"
+    );
     assert!(report.expired.is_empty());
     // A retry gets the pending order, and buys nothing.
     let again = block_on(svc.purchase(&admin(), &order("held", "conn_a", 1))).unwrap();
