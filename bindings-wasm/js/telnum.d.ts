@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'confirmation_required' | 'country_not_allowed' | 'did_cool_off_in_effect' | 'number_aging'
   | 'sub_account_mismatch' | 'already_exists' | 'not_assigned' | 'no_eligible_number'
   | 'already_assigned' | 'idempotency_mismatch' | 'insufficient_balance' | 'provider_error'
-  | 'store_error' | 'no_master_account' | 'unknown_reference' | 'kind_required';
+  | 'store_error' | 'no_master_account' | 'unknown_reference' | 'kind_required'
+  | 'provider_rate_limited' | 'idempotency_in_progress' | 'call_in_future';
 
 export interface FieldProblem { field: string; code: string; message: string }
 
@@ -54,6 +55,14 @@ export declare class TelnumError extends Error {
   readonly required?: Money;
   readonly available?: Money;
   readonly provider?: string;
+  /** `provider_error`, `provider_rate_limited`: whether the same call may succeed later. */
+  readonly retryable?: boolean;
+  /** `provider_error`, `provider_rate_limited`: the provider's own code. */
+  readonly providerCode?: string;
+  /** `provider_rate_limited`: the provider's Retry-After, in seconds. */
+  readonly retryAfterSeconds?: number;
+  /** `call_in_future`: the largest lead of a call time over the clock. */
+  readonly maxSkewSeconds?: number;
   readonly max?: number;
   readonly character?: string;
   readonly value?: string;
@@ -85,9 +94,18 @@ export type Management = 'platform_managed' | 'byot';
 export type Role = 'superadmin' | 'admin' | 'member' | 'read_only';
 export type Direction = 'inbound' | 'outbound';
 export interface Actor { tenant: string; role: Role; user?: string | null }
-export interface ProviderRef { provider: string; sid: string | null }
+export interface ProviderRef {
+  provider: string; sid: string | null;
+  /** A purchase the provider completes later: its order reference (the record is pending). */
+  order_ref?: string;
+}
 export interface WebhookConfig { voice_url: string | null; status_callback_url: string | null }
-export interface SipCredentials { username: string; /** "[redacted]" unless revealed */ password: string }
+export interface SipCredentials {
+  username: string;
+  /** "[redacted]" in every service result (unless an admin's `get` reveals
+   *  it); in clear in what the service hands a host store. */
+  password: string;
+}
 export interface Pricing { setup: Money; monthly: Money }
 
 export interface PhoneNumber {
@@ -195,7 +213,7 @@ export type EventKind =
   | 'created' | 'acquisition_completed' | 'acquisition_failed' | 'activated' | 'deactivated'
   | 'updated' | 'webhooks_configured' | 'soft_released' | 'hard_deleted' | 'resynced'
   | 'assigned_to_sub_account' | 'unassigned_from_sub_account' | 'cool_off_waived'
-  | 'call_recorded' | 'missing_at_provider' | 'drift_detected';
+  | 'call_recorded' | 'missing_at_provider' | 'drift_detected' | 'order_pending';
 export interface FieldChange { field: string; before: unknown; after: unknown }
 export interface AuditEvent {
   kind: EventKind;
@@ -348,9 +366,19 @@ export interface PurchaseRequest {
   country?: Country; kind?: NumberKind; quantity?: number; endpoint_id?: string;
   label?: string; inbound_agent?: string; balance?: Money;
 }
-export interface PurchaseResult { numbers: PhoneNumber[]; charge: Money | null }
+/** What a purchase bought (pending with `provider.order_ref` when the
+ *  provider completes the order later) and the audit events it wrote. */
+export interface PurchaseResult { numbers: PhoneNumber[]; charge: Money | null; events: AuditEvent[] }
 export interface ImportRequest extends ImportDraft { idempotency_key: string }
-export interface ImportResult { imported: PhoneNumber[]; already_imported: E164[] }
+export interface ImportResult { imported: PhoneNumber[]; already_imported: E164[]; events: AuditEvent[] }
+/** A command on one number: the record after it (secrets redacted) and the
+ *  audit events it wrote (none for a patch that changed nothing). */
+export interface Changed { number: PhoneNumber; events: AuditEvent[] }
+/** A release: the kept record of a soft release (null after a hard one). */
+export interface Released { number: PhoneNumber | null; events: AuditEvent[] }
+export interface CountryOffer { country: Country; kinds: NumberKind[]; pricing_known: boolean }
+/** A window of a number's audit trail: `limit` 1 to 100 (default 20). */
+export interface EventQuery { limit?: number; offset?: number }
 export interface OwnedEntry { number: OwnedNumber; status: 'already_imported' | 'not_in_app'; number_id: string | null }
 export interface NumberDetails { number: PhoneNumber; connection: Connection | null; allowed_actions: AllowedActions }
 export interface DriftField { field: 'webhooks' | 'capabilities' | 'label'; record: unknown; provider: unknown }
@@ -359,15 +387,31 @@ export interface SyncDiff {
   adopt: OwnedNumber[]; complete: [string, OwnedNumber][]; expire: string[]; missing: string[];
   reappeared: [string, OwnedNumber][]; drift: Drift[];
 }
-export interface SyncReport {
-  adopted: string[]; completed: string[]; expired: string[]; missing: string[];
-  reappeared: string[]; drift: Drift[]; errors: ({ code: ErrorCode; message: string; while: string } & Record<string, unknown>)[];
+export type SyncStep =
+  | 'connection' | 'adopt' | 'complete' | 'expire' | 'order' | 'missing' | 'reappeared' | 'drift_events';
+export interface SyncFailure {
+  step: SyncStep; connection_id: string; number_id: string | null; e164: E164 | null;
+  code: ErrorCode; message: string; retryable: boolean;
 }
+export interface SyncReport {
+  connections: string[]; adopted: string[]; completed: string[]; expired: string[]; missing: string[];
+  reappeared: string[]; still_pending: string[]; drift: Drift[]; errors: SyncFailure[]; events: AuditEvent[];
+}
+/** The simulated provider, made to behave as real providers do at times. */
+export type Simulation =
+  | { action: 'hold_orders'; hold: boolean }
+  | { action: 'settle_orders'; complete: boolean }
+  | { action: 'rate_limit'; calls: number; retry_after_seconds?: number | null }
+  | { action: 'fail_after_purchase'; calls: number }
+  | { action: 'drop_number'; connection_id: string; e164: E164 };
 export interface ServiceConfig {
   policy?: LifecyclePolicy; default_webhooks?: WebhookConfig | null; pending_timeout_seconds?: number;
 }
+/** `response` is null while the first request runs; `reserved_ids` are
+ *  the record ids it took from `nextId`. */
 export interface IdempotencyRecord {
-  tenant: string; key: string; operation: string; request: string; response: unknown; created_at: Rfc3339;
+  tenant: string; key: string; operation: string; request: string; response: unknown | null;
+  reserved_ids: string[]; created_at: Rfc3339;
 }
 
 type MaybePromise<T> = T | Promise<T>;
@@ -394,7 +438,16 @@ export interface NumberStore {
   listByConnection(connectionId: string): MaybePromise<PhoneNumber[]>;
   appendEvents(events: AuditEvent[]): MaybePromise<void>;
   getIdempotency(tenant: string, key: string): MaybePromise<IdempotencyRecord | null>;
+  /** Insert only: throw `{ code: 'already_exists' }` when the key is taken
+   *  (this is how one of two concurrent requests wins the key). */
   putIdempotency(record: IdempotencyRecord): MaybePromise<void>;
+  /** Replaces the record of (tenant, key) with its finished form. */
+  completeIdempotency(record: IdempotencyRecord): MaybePromise<void>;
+  /** Sets `last_call_at` to the later of the stored one and `at`: no
+   *  version bump, no event. `update` keeps the later `last_call_at` too. */
+  recordCall(id: string, at: Rfc3339): MaybePromise<void>;
+  /** A page of the number's events, newest first. */
+  listEvents(id: string, window: { limit: number; offset: number }): MaybePromise<Page<AuditEvent>>;
   putConnection(connection: Connection): MaybePromise<void>;
   getConnection(id: string): MaybePromise<Connection | null>;
   listConnections(tenant: string): MaybePromise<Connection[]>;
@@ -407,13 +460,23 @@ export interface NumberStore {
   refOwner?(kind: 'agent' | 'endpoint', id: string): MaybePromise<
     { owner: 'untracked' } | { owner: 'unknown' } | { owner: 'tenant'; tenant: string }>;
 }
-/** A host telephony provider; anything thrown is a provider_error. */
+/** A host telephony provider. Throw `{ code: 'rate_limited',
+ *  retry_after_seconds }` for a 429 (provider_rate_limited), or
+ *  `{ code: '<your code>', message, retryable }`; anything else thrown is a
+ *  provider_error. */
 export interface Provider {
   searchAvailable(connection: Connection, query: AvailableQuery): MaybePromise<AvailableNumber[]>;
   pricing(connection: Connection, country: Country): MaybePromise<PriceEntry[]>;
+  countries(connection: Connection): MaybePromise<CountryOffer[]>;
+  /** Asked at most once per idempotency key and number: no deduplication
+   *  needed. Answer the owned number, or `{ order_ref }` for an order the
+   *  provider completes later. */
   purchase(connection: Connection, request: {
     inventory_id: string | null; e164: E164 | null; country: Country; kind: NumberKind; idempotency_key: string;
-  }): MaybePromise<OwnedNumber>;
+  }): MaybePromise<OwnedNumber | { order_ref: string }>;
+  /** Optional: where a pending order stands (providers that answer orders). */
+  orderStatus?(connection: Connection, orderRef: string): MaybePromise<
+    { state: 'pending' } | { state: 'completed'; number: OwnedNumber } | { state: 'failed'; reason: string }>;
   listOwned(connection: Connection): MaybePromise<OwnedNumber[]>;
   fetch(connection: Connection, sid: string): MaybePromise<OwnedNumber | null>;
   release(connection: Connection, sid: string): MaybePromise<void>;
@@ -500,26 +563,39 @@ export class Numbers {
   simulateOwnedNumber(connectionId: string, owned: OwnedNumber): void;
   /** Simulated provider only: provider-side drift. */
   simulateDropNumber(connectionId: string, e164: E164): boolean;
+  /** Simulated provider only: orders completed later, rate limits,
+   *  failures after a purchase, drift. Answers whether it applied. */
+  simulate(simulation: Simulation): boolean;
   list(actor: Actor, query?: ListQuery): Promise<Page<PhoneNumber>>;
   available(actor: Actor, connectionId: string, query: AvailableQuery): Promise<AvailableNumber[]>;
   pricing(actor: Actor, connectionId: string, country: Country): Promise<PriceEntry[]>;
   purchase(actor: Actor, request: PurchaseRequest): Promise<PurchaseResult>;
   importOwned(actor: Actor, request: ImportRequest): Promise<ImportResult>;
   owned(actor: Actor, connectionId: string): Promise<OwnedEntry[]>;
-  addManual(actor: Actor, draft: ManualDraft): Promise<PhoneNumber>;
+  /** Per country: the kinds in stock and whether pricing is known. */
+  countries(actor: Actor, connectionId: string): Promise<CountryOffer[]>;
+  addManual(actor: Actor, draft: ManualDraft): Promise<Changed>;
   get(actor: Actor, id: string, revealSecrets?: boolean): Promise<NumberDetails>;
-  update(actor: Actor, id: string, patch: Patch, expectedVersion?: number): Promise<PhoneNumber>;
-  activate(actor: Actor, id: string): Promise<PhoneNumber>;
-  deactivate(actor: Actor, id: string): Promise<PhoneNumber>;
+  /** A page of the number's audit trail, newest first. */
+  audit(actor: Actor, id: string, query?: EventQuery): Promise<Page<AuditEvent>>;
+  update(actor: Actor, id: string, patch: Patch, expectedVersion?: number): Promise<Changed>;
+  activate(actor: Actor, id: string): Promise<Changed>;
+  deactivate(actor: Actor, id: string): Promise<Changed>;
   sync(actor: Actor, connectionId: string): Promise<SyncReport>;
-  resync(actor: Actor, id: string): Promise<PhoneNumber>;
-  configureWebhooks(actor: Actor, id: string, webhooks: Partial<WebhookConfig>): Promise<PhoneNumber>;
-  release(actor: Actor, id: string, mode?: 'hard' | 'soft'): Promise<PhoneNumber | null>;
+  /** Every active connection of the actor's tenant, reports merged; a
+   *  failing connection is in `errors` (step `connection`). */
+  syncAccount(actor: Actor): Promise<SyncReport>;
+  resync(actor: Actor, id: string): Promise<Changed>;
+  configureWebhooks(actor: Actor, id: string, webhooks: Partial<WebhookConfig>): Promise<Changed>;
+  /** `not_supported` when the vendor cannot release through the API. */
+  release(actor: Actor, id: string, mode?: 'hard' | 'soft'): Promise<Released>;
   /** Assigns to a sub-account of the number's master account, resolved
    *  through the store: `unknown_reference` for an unknown or another
    *  tenant's sub-account, `no_master_account`, `sub_account_mismatch`. */
-  assignSubAccount(actor: Actor, id: string, subAccountId: string): Promise<PhoneNumber>;
-  unassignSubAccount(actor: Actor, id: string, force?: boolean): Promise<PhoneNumber>;
+  assignSubAccount(actor: Actor, id: string, subAccountId: string): Promise<Changed>;
+  unassignSubAccount(actor: Actor, id: string, force?: boolean): Promise<Changed>;
+  /** Usage, not a change: no version bump, no event. `call_in_future` for
+   *  a time more than 300 s ahead of the clock. */
   recordCall(actor: Actor, id: string, at: TimeInput): Promise<PhoneNumber>;
   free(): void;
 }

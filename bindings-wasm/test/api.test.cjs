@@ -217,13 +217,15 @@ test('Numbers with the embedded defaults', async () => {
   assert.equal(bought.numbers.length, 2);
   assert.equal(bought.charge.amount_minor, 430);
   const id = bought.numbers[0].id;
-  assert.equal((await n.activate(admin, id)).status, 'active');
-  assert.equal((await n.deactivate(admin, id)).status, 'inactive');
-  assert.equal((await n.update(admin, id, { label: 'Front desk' }, 4)).label, 'Front desk');
+  const activated = await n.activate(admin, id);
+  assert.equal(activated.number.status, 'active');
+  assert.deepEqual(activated.events.map((e) => e.kind), ['activated']);
+  assert.equal((await n.deactivate(admin, id)).number.status, 'inactive');
+  assert.equal((await n.update(admin, id, { label: 'Front desk' }, 4)).number.label, 'Front desk');
   assert.equal((await n.get(admin, id)).number.label, 'Front desk');
   assert.equal((await n.list(admin, { per_page: 1, page: 2 })).items.length, 1);
-  assert.equal((await n.resync(admin, id)).missing_at_provider, false);
-  assert.equal((await n.configureWebhooks(admin, id, { voice_url: 'https://example.com/v' })).webhooks.voice_url, 'https://example.com/v');
+  assert.equal((await n.resync(admin, id)).number.missing_at_provider, false);
+  assert.equal((await n.configureWebhooks(admin, id, { voice_url: 'https://example.com/v' })).number.webhooks.voice_url, 'https://example.com/v');
   // Sub-accounts are resolved through the store; a claimed master is never trusted.
   await assert.rejects(n.assignSubAccount(admin, id, 'SA_1'), (e) => e.code === 'unknown_reference' && e.field === 'sub_account');
   await assert.rejects(n.assignSubAccount(admin, id, { id: 'SA_1', master: 'MA_1' }), (e) => e.code === 'invalid_input');
@@ -236,12 +238,62 @@ test('Numbers with the embedded defaults', async () => {
   const imp = await n.importOwned(admin, { numbers: [{ e164: '+14155550177' }], connection_id: 'c1', confirm_replace_webhooks: true, idempotency_key: 'i' });
   assert.equal(imp.imported.length, 1);
   const manual = await n.addManual(admin, { e164: '+14155550123', connection_id: 'c1' });
-  assert.equal(manual.management, 'byot');
+  assert.equal(manual.number.management, 'byot');
   assert.equal((await n.recordCall(admin, id, new Date('2026-01-01T00:00:00Z'))).last_call_at, '2026-01-01T00:00:00Z');
   assert.ok(n.simulateDropNumber('c1', bought.numbers[1].e164));
   const report = await n.sync(admin, 'c1');
   assert.deepEqual(report.missing, [bought.numbers[1].id]);
-  assert.equal((await n.release(admin, id, 'soft')).status, 'released');
-  await assert.rejects(n.unassignSubAccount(admin, manual.id, false), (e) => e.code === 'not_assigned');
+  assert.equal((await n.release(admin, id, 'soft')).number.status, 'released');
+  await assert.rejects(n.unassignSubAccount(admin, manual.number.id, false), (e) => e.code === 'not_assigned');
+  n.free();
+});
+
+test('Numbers: retries, usage, events, discovery, orders and rate limits', async () => {
+  const n = new telnum.Numbers();
+  await n.putConnection(connection());
+  await n.putConnection({ ...connection(), id: 'c2' });
+  const order = (key, quantity = 1) => ({ connection_id: 'c1', idempotency_key: key, country: 'US', quantity });
+  // A retry after the host debited its balance gets the first result.
+  const first = await n.purchase(admin, { ...order('debit'), balance: { amount_minor: 1000, currency: 'USD' } });
+  const retry = await n.purchase(admin, { ...order('debit'), balance: { amount_minor: 785, currency: 'USD' } });
+  assert.deepEqual(retry.numbers.map((x) => x.id), first.numbers.map((x) => x.id));
+  assert.deepEqual(first.events.map((e) => e.kind).slice(0, 2), ['created', 'acquisition_completed']);
+  // A typeless purchase buys local numbers.
+  assert.equal(first.numbers[0].kind, 'local');
+  // Usage is not a change.
+  const id = first.numbers[0].id;
+  const before = (await n.get(admin, id)).number.version;
+  for (let i = 0; i < 50; i++) await n.recordCall(admin, id, new Date(Date.now() - 60_000 + i));
+  assert.equal((await n.get(admin, id)).number.version, before);
+  await assert.rejects(n.recordCall(admin, id, new Date(Date.now() + 3_600_000)), (e) => e.code === 'call_in_future' && e.maxSkewSeconds === 300);
+  // An empty patch writes nothing.
+  const same = await n.update(admin, id, {});
+  assert.equal(same.number.version, before);
+  assert.deepEqual(same.events, []);
+  // The audit trail pages, newest first.
+  const trail = await n.audit(admin, id, { limit: 1 });
+  assert.equal(trail.items.length, 1);
+  assert.ok(trail.total >= 2);
+  // Discovery.
+  const countries = await n.countries(admin, 'c1');
+  const india = countries.find((c) => c.country === 'IN');
+  assert.deepEqual(india.kinds, ['local', 'mobile', 'toll_free']);
+  assert.equal(india.pricing_known, true);
+  // A provider that answers late: the order stays pending, sync completes it.
+  assert.equal(n.simulate({ action: 'hold_orders', hold: true }), true);
+  const held = await n.purchase(admin, order('held'));
+  assert.equal(held.numbers[0].status, 'pending');
+  assert.match(held.numbers[0].provider.order_ref, /^ORDSIM/);
+  n.simulate({ action: 'hold_orders', hold: false });
+  n.simulate({ action: 'settle_orders', complete: true });
+  const report = await n.syncAccount(admin);
+  assert.deepEqual(report.completed, [held.numbers[0].id]);
+  assert.deepEqual(report.connections.sort(), ['c1', 'c2']);
+  // A rate-limited provider: coded 429 with retry-after, nothing bought.
+  n.simulate({ action: 'rate_limit', calls: 1, retry_after_seconds: 30 });
+  await assert.rejects(n.purchase(admin, order('limited')), (e) => e.code === 'provider_rate_limited' && e.status === 429 && e.retryAfterSeconds === 30 && e.retryable === true);
+  const later = await n.purchase(admin, order('limited'));
+  assert.equal(later.numbers.length, 1);
+  await assert.rejects(Promise.resolve().then(() => n.simulate({ action: 'explode' })), (e) => e.code === 'invalid_input');
   n.free();
 });

@@ -29,8 +29,19 @@ class MapStore {
     const cur = this.records.get(r.id);
     if (!cur) throw { code: 'not_found', message: r.id };
     if (cur.version !== expected) throw { code: 'version_conflict', expected, actual: cur.version, message: 'stale' };
-    this.records.set(r.id, r);
+    // A call recorded since the caller read the record is kept.
+    const last = [cur.last_call_at, r.last_call_at].filter(Boolean).sort().pop() ?? null;
+    this.records.set(r.id, { ...r, last_call_at: last });
     this.events.push(...events);
+  }
+  recordCall(id, at) {
+    const cur = this.records.get(id);
+    if (!cur) throw { code: 'not_found', message: id };
+    if (!cur.last_call_at || cur.last_call_at < at) cur.last_call_at = at;
+  }
+  listEvents(id, w) {
+    const mine = this.events.filter((e) => e.number_id === id).reverse();
+    return { items: mine.slice(w.offset, w.offset + w.limit), total: mine.length, limit: w.limit, offset: w.offset };
   }
   delete(id, expected, tombstone, events) {
     const cur = this.records.get(id);
@@ -52,7 +63,16 @@ class MapStore {
   listByConnection(c) { return [...this.records.values()].filter((r) => r.connection_id === c); }
   appendEvents(e) { this.events.push(...e); }
   getIdempotency(t, k) { return this.idem.get(`${t}/${k}`) ?? null; }
-  putIdempotency(r) { this.idem.set(`${r.tenant}/${r.key}`, r); }
+  putIdempotency(r) {
+    const k = `${r.tenant}/${r.key}`;
+    if (this.idem.has(k)) throw { code: 'already_exists', message: k };
+    this.idem.set(k, r);
+  }
+  completeIdempotency(r) {
+    const k = `${r.tenant}/${r.key}`;
+    if (!this.idem.has(k)) throw { code: 'not_found', message: k };
+    this.idem.set(k, r);
+  }
   putConnection(c) { this.connections.set(c.id, c); }
   getConnection(id) { return this.connections.get(id) ?? null; }
   listConnections(t) { return [...this.connections.values()].filter((c) => c.tenant === t); }
@@ -61,7 +81,8 @@ class MapStore {
 }
 
 class FakeCarrier {
-  constructor() { this.owned = new Map(); this.byKey = new Map(); this.calls = 0; this.releases = []; }
+  // Like Twilio's purchase call: no idempotency key, every call buys.
+  constructor() { this.owned = new Map(); this.calls = 0; this.purchases = 0; this.releases = []; }
   searchAvailable(conn, q) {
     this.calls += 1;
     return [0, 1, 2].map((i) => ({
@@ -71,12 +92,13 @@ class FakeCarrier {
     })).slice(0, q.limit ?? 20);
   }
   pricing() { return []; }
+  countries() { return [{ country: 'US', kinds: ['local'], pricing_known: false }]; }
   async purchase(conn, req) {
     this.calls += 1;
-    if (this.byKey.has(req.idempotency_key)) return this.byKey.get(req.idempotency_key);
-    const o = { e164: req.e164, sid: `SID${this.owned.size + 1}`, country: req.country, kind: req.kind };
+    this.purchases += 1;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const o = { e164: req.e164, sid: `SID${this.purchases}`, country: req.country, kind: req.kind };
     this.owned.set(o.sid, o);
-    this.byKey.set(req.idempotency_key, o);
     return o;
   }
   listOwned() { return [...this.owned.values()]; }
@@ -90,7 +112,7 @@ test('purchase, conflict, release and errors through JS ports', async () => {
   const carrier = new FakeCarrier();
   const n = new telnum.Numbers({ store, provider: carrier, clock: { now: () => '2026-05-01T09:00:00Z' } });
   const admin = { tenant: 'acme', role: 'admin' };
-  store.putConnection({ id: 'c1', tenant: 'acme', provider: 'fake', status: 'active', supports: { search_purchase: true } });
+  store.putConnection({ id: 'c1', tenant: 'acme', provider: 'fake', status: 'active', supports: { search_purchase: true, release: true } });
   const r = await n.purchase(admin, { connection_id: 'c1', idempotency_key: 'o1', country: 'US', quantity: 2 });
   assert.equal(r.numbers.length, 2);
   assert.equal(carrier.owned.size, 2);
@@ -98,6 +120,14 @@ test('purchase, conflict, release and errors through JS ports', async () => {
   const again = await n.purchase(admin, { connection_id: 'c1', idempotency_key: 'o1', country: 'US', quantity: 2 });
   assert.deepEqual(again, r);
   assert.equal(carrier.calls, calls, 'the provider is not called again');
+  // The same key from eight concurrent callers: each number is bought once.
+  const same = await Promise.allSettled(Array.from({ length: 8 }, () =>
+    n.purchase(admin, { connection_id: 'c1', idempotency_key: 'o3', country: 'US', quantity: 1 })));
+  assert.equal(carrier.purchases, 3);
+  for (const s of same) {
+    assert.ok(s.status === 'fulfilled' || s.reason.code === 'idempotency_in_progress', JSON.stringify(s.reason));
+  }
+  assert.deepEqual(await n.countries(admin, 'c1'), [{ country: 'US', kinds: ['local'], pricing_known: false }]);
   assert.equal(store.records.get(r.numbers[0].id).created_at, '2026-05-01T09:00:00Z');
   // A stale version from the JS store keeps its meaning.
   await assert.rejects(n.update(admin, r.numbers[0].id, { label: 'x' }, 1), (e) => e.code === 'version_conflict' && e.expected === 1 && e.actual === 2);

@@ -35,7 +35,11 @@ export async function lifecycle(): Promise<Tier> {
   });
   const cents: number | undefined = charge?.amount_minor;
   void cents;
-  const active: PhoneNumber = await numbers.activate(admin, bought[0].id);
+  const { number: active, events } = await numbers.activate(admin, bought[0].id);
+  const first: string | undefined = events[0]?.kind;
+  void first;
+  const check: PhoneNumber = active;
+  void check;
   const outcome = applyCommand({ record: active, command: { type: 'deactivate' }, actor: admin, now: active.updated_at });
   const status: 'pending' | 'active' | 'inactive' | 'released' | undefined = outcome.record?.status;
   void status;
