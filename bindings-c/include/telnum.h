@@ -30,7 +30,8 @@ typedef enum TelnumStatus {
   TELNUM_STATUS_FORBIDDEN = 7,
   // Conflicts with the current state: version, cool-off, transition (409).
   TELNUM_STATUS_CONFLICT = 8,
-  // The provider or the store failed (5xx).
+  // The provider or the store failed (5xx), or the provider refused for
+  // its rate limit (429, `provider_rate_limited`).
   TELNUM_STATUS_UPSTREAM = 9,
   // A host callback returned an error or malformed output.
   TELNUM_STATUS_CALLBACK_FAILED = 10,
@@ -402,12 +403,16 @@ enum TelnumStatus telnum_numbers_new(const struct TelnumStoreVtable *store,
 // `numbers` must be NULL or a handle not yet freed.
 void telnum_numbers_free(struct TelnumNumbers *numbers);
 
-// Runs a service operation (`list`, `available`, `pricing`, `purchase`,
-// `import_owned`, `owned`, `add_manual`, `get`, `update`, `activate`,
-// `deactivate`, `sync`, `resync`, `configure_webhooks`, `release`,
-// `assign_sub_account`, `unassign_sub_account`, `record_call`) with a JSON
-// object of arguments (always `actor`; `id` or `connection_id`; see
+// Runs a service operation (`list`, `available`, `pricing`, `countries`,
+// `purchase`, `import_owned`, `owned`, `add_manual`, `get`, `audit`,
+// `update`, `activate`, `deactivate`, `sync`, `sync_account`, `resync`,
+// `configure_webhooks`, `release`, `assign_sub_account`,
+// `unassign_sub_account`, `record_call`) with a JSON object of arguments
+// (always `actor`; `id` or `connection_id`; see
 // `telnum::json::call_service`). Blocks until done; writes the JSON result.
+// Commands on one number answer `{"number", "events"}` (`release`: a
+// `number` of `null` after a hard delete); `purchase`, `import_owned` and
+// the syncs carry `events` too.
 //
 // # Safety
 // `numbers` from a constructor; other pointers valid for their lengths.

@@ -49,7 +49,8 @@ pub enum TelnumStatus {
     Forbidden = 7,
     /// Conflicts with the current state: version, cool-off, transition (409).
     Conflict = 8,
-    /// The provider or the store failed (5xx).
+    /// The provider or the store failed (5xx), or the provider refused for
+    /// its rate limit (429, `provider_rate_limited`).
     Upstream = 9,
     /// A host callback returned an error or malformed output.
     CallbackFailed = 10,
@@ -67,7 +68,7 @@ impl TelnumStatus {
             404 => TelnumStatus::NotFound,
             401 | 403 => TelnumStatus::Forbidden,
             409 | 412 => TelnumStatus::Conflict,
-            502..=504 => TelnumStatus::Upstream,
+            429 | 502..=504 => TelnumStatus::Upstream,
             _ => TelnumStatus::Other,
         }
     }

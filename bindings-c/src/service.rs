@@ -588,12 +588,16 @@ fn handle<'a>(numbers: *mut TelnumNumbers) -> crate::FfiResult<&'a TelnumNumbers
     Ok(unsafe { &*numbers })
 }
 
-/// Runs a service operation (`list`, `available`, `pricing`, `purchase`,
-/// `import_owned`, `owned`, `add_manual`, `get`, `update`, `activate`,
-/// `deactivate`, `sync`, `resync`, `configure_webhooks`, `release`,
-/// `assign_sub_account`, `unassign_sub_account`, `record_call`) with a JSON
-/// object of arguments (always `actor`; `id` or `connection_id`; see
+/// Runs a service operation (`list`, `available`, `pricing`, `countries`,
+/// `purchase`, `import_owned`, `owned`, `add_manual`, `get`, `audit`,
+/// `update`, `activate`, `deactivate`, `sync`, `sync_account`, `resync`,
+/// `configure_webhooks`, `release`, `assign_sub_account`,
+/// `unassign_sub_account`, `record_call`) with a JSON object of arguments
+/// (always `actor`; `id` or `connection_id`; see
 /// `telnum::json::call_service`). Blocks until done; writes the JSON result.
+/// Commands on one number answer `{"number", "events"}` (`release`: a
+/// `number` of `null` after a hard delete); `purchase`, `import_owned` and
+/// the syncs carry `events` too.
 ///
 /// # Safety
 /// `numbers` from a constructor; other pointers valid for their lengths.

@@ -389,7 +389,44 @@ static void test_embedded_service(void) {
   jv *sync = svc_call(n, "sync", args, &s);
   CHECK(sync && jget(sync, "adopted")->n == 1);
   jfree(sync);
+  /* Discovery: per country, the kinds in stock. */
+  jv *countries = svc_call(n, "countries", args, &s);
+  CHECK(countries && countries->t == J_ARR && countries->n >= 14);
+  jfree(countries);
   free(args);
+
+  /* A provider that completes the order later: pending with its order
+     reference until the account-wide sync completes it. */
+  const char *hold = "{\"action\":\"hold_orders\",\"hold\":true}";
+  int applied = 0;
+  CHECK(telnum_numbers_simulate(n, hold, strlen(hold), &applied) == TELNUM_STATUS_OK && applied == 1);
+  args = fmt("{\"actor\":%s,\"request\":{\"connection_id\":\"c1\",\"idempotency_key\":\"k2\",\"country\":\"US\",\"quantity\":1}}", ADMIN, NULL, NULL);
+  jv *held = svc_call(n, "purchase", args, &s);
+  jv *held_number = held ? jget(held, "numbers")->items[0] : NULL;
+  CHECK(held_number && !strcmp(jstr(jget(held_number, "status")), "pending"));
+  CHECK(held_number && jstr(jget(jget(held_number, "provider"), "order_ref")) != NULL);
+  free(args);
+  const char *settle = "{\"action\":\"settle_orders\",\"complete\":true}";
+  CHECK(telnum_numbers_simulate(n, settle, strlen(settle), NULL) == TELNUM_STATUS_OK);
+  args = fmt("{\"actor\":%s}", ADMIN, NULL, NULL);
+  jv *all = svc_call(n, "sync_account", args, &s);
+  CHECK(all && jget(all, "completed")->n == 1 && jget(all, "errors")->n == 0);
+  jfree(all);
+  free(args);
+  jfree(held);
+
+  /* A rate-limited provider: a coded 429, nothing bought, then the retry. */
+  const char *limit = "{\"action\":\"rate_limit\",\"calls\":1,\"retry_after_seconds\":30}";
+  CHECK(telnum_numbers_simulate(n, limit, strlen(limit), NULL) == TELNUM_STATUS_OK);
+  args = fmt("{\"actor\":%s,\"request\":{\"connection_id\":\"c1\",\"idempotency_key\":\"k3\",\"country\":\"US\",\"quantity\":1}}", ADMIN, NULL, NULL);
+  CHECK(svc_call(n, "purchase", args, &s) == NULL && s == TELNUM_STATUS_UPSTREAM);
+  CHECK(!strcmp(last_code(), "provider_rate_limited"));
+  jv *later = svc_call(n, "purchase", args, &s);
+  CHECK(later && jget(later, "numbers")->n == 1);
+  jfree(later);
+  free(args);
+  const char *bad = "{\"action\":\"explode\"}";
+  CHECK(telnum_numbers_simulate(n, bad, strlen(bad), NULL) == TELNUM_STATUS_INVALID_JSON);
   jfree(r);
   telnum_numbers_free(n);
 }
@@ -402,6 +439,13 @@ typedef struct {
   long version;
   int live;
 } row;
+static char *dupe(const char *s) {
+  char *d = malloc(strlen(s) + 1);
+  if (!d) abort();
+  strcpy(d, s);
+  return d;
+}
+
 typedef struct {
   row rows[MAX_ROWS];
   int nrows;
@@ -415,15 +459,35 @@ typedef struct {
   int nsubs;
   int next_id;
   int events;
+  char **ev_num, **ev_json; /* every event: its number id and JSON */
+  int nev, cap_ev;
   int finalized;
 } c_store;
 
-static char *dupe(const char *s) {
-  char *d = malloc(strlen(s) + 1);
-  if (!d) abort();
-  strcpy(d, s);
-  return d;
+/* Keeps each event of a JSON array (for list_events). */
+static void keep_events(c_store *st, const jv *events) {
+  for (size_t i = 0; events && events->t == J_ARR && i < events->n; i++) {
+    if (st->nev == st->cap_ev) {
+      st->cap_ev = st->cap_ev ? st->cap_ev * 2 : 16;
+      st->ev_num = realloc(st->ev_num, (size_t)st->cap_ev * sizeof *st->ev_num);
+      st->ev_json = realloc(st->ev_json, (size_t)st->cap_ev * sizeof *st->ev_json);
+      if (!st->ev_num || !st->ev_json) abort();
+    }
+    const char *num = jstr(jget(events->items[i], "number_id"));
+    st->ev_num[st->nev] = dupe(num ? num : "");
+    st->ev_json[st->nev++] = jdump(events->items[i]);
+  }
+  st->events += events && events->t == J_ARR ? (int)events->n : 0;
 }
+
+/* The later of two RFC 3339 times as this store writes them (whole
+ * seconds, Z): plain string order. NULL when both are missing. */
+static const char *later(const char *a, const char *b) {
+  if (!a) return b;
+  if (!b) return a;
+  return strcmp(a, b) >= 0 ? a : b;
+}
+
 
 static TelnumStatus reply(TelnumBuffer *out, const char *json) {
   return telnum_buffer_set(out, json, strlen(json));
@@ -502,7 +566,7 @@ static TelnumStatus c_store_call(void *userdata, const char *op_ptr, size_t op_l
     else if (st->nrows == MAX_ROWS) s = reply_error(out, "{\"code\":\"store_error\",\"message\":\"full\"}");
     else {
       fill_row(&st->rows[st->nrows++], rec);
-      st->events += (int)a->items[1]->n;
+      keep_events(st, a->items[1]);
     }
   } else if (!strcmp(op, "update") || !strcmp(op, "delete")) {
     int is_update = !strcmp(op, "update");
@@ -514,8 +578,17 @@ static TelnumStatus c_store_call(void *userdata, const char *op_ptr, size_t op_l
       snprintf(tmp, sizeof tmp, "{\"code\":\"version_conflict\",\"expected\":%ld,\"actual\":%ld,\"message\":\"stale\"}", expected, r->version);
       s = reply_error(out, tmp);
     } else if (is_update) {
+      /* A call recorded since the caller read the record is kept. */
+      jv *cur = jparse(r->json, strlen(r->json));
+      const char *keep = later(jstr(jget(cur, "last_call_at")), jstr(jget(a->items[0], "last_call_at")));
+      if (keep) {
+        jv *t = jnew(J_STR);
+        t->str = dupe(keep);
+        jset(a->items[0], "last_call_at", t);
+      }
+      jfree(cur);
       fill_row(r, a->items[0]);
-      st->events += (int)a->items[2]->n;
+      keep_events(st, a->items[2]);
     } else {
       /* delete: [id, expected, tombstone or null, events] */
       jv *stone = a->items[2];
@@ -526,7 +599,7 @@ static TelnumStatus c_store_call(void *userdata, const char *op_ptr, size_t op_l
       free(r->id); free(r->e164); free(r->tenant); free(r->conn); free(r->json);
       *r = st->rows[--st->nrows];
       memset(&st->rows[st->nrows], 0, sizeof(row));
-      st->events += (int)a->items[3]->n;
+      keep_events(st, a->items[3]);
     }
   } else if (!strcmp(op, "tombstones")) {
     jbuf b = { NULL, 0, 0 };
@@ -563,7 +636,49 @@ static TelnumStatus c_store_call(void *userdata, const char *op_ptr, size_t op_l
   } else if (!strcmp(op, "list_by_connection")) {
     s = reply_rows(st, out, "conn", jstr(a->items[0]), -1, 0, 0);
   } else if (!strcmp(op, "append_events")) {
-    st->events += (int)a->items[0]->n;
+    keep_events(st, a->items[0]);
+  } else if (!strcmp(op, "record_call")) {
+    /* [id, at]: the later last_call_at, no version bump, no event. */
+    row *r = find_row(st, jstr(a->items[0]));
+    if (!r) s = reply_error(out, "{\"code\":\"not_found\",\"message\":\"gone\"}");
+    else {
+      jv *rec = jparse(r->json, strlen(r->json));
+      const char *at = jstr(a->items[1]);
+      if (later(jstr(jget(rec, "last_call_at")), at) == at) {
+        jv *t = jnew(J_STR);
+        t->str = dupe(at);
+        jset(rec, "last_call_at", t);
+        fill_row(r, rec);
+      }
+      jfree(rec);
+    }
+  } else if (!strcmp(op, "list_events")) {
+    /* [id, {limit, offset}]: newest first. */
+    const char *id = jstr(a->items[0]);
+    int limit = (int)jget(a->items[1], "limit")->num, offset = (int)jget(a->items[1], "offset")->num;
+    jbuf b = { NULL, 0, 0 };
+    jcat(&b, "{\"items\":[", 10);
+    int total = 0, shown = 0;
+    for (int i = st->nev - 1; i >= 0; i--) {
+      if (strcmp(st->ev_num[i], id)) continue;
+      if (total++ < offset || shown >= limit) continue;
+      if (shown++) jcat(&b, ",", 1);
+      jcat(&b, st->ev_json[i], strlen(st->ev_json[i]));
+    }
+    snprintf(tmp, sizeof tmp, "],\"total\":%d,\"limit\":%d,\"offset\":%d}", total, limit, offset);
+    jcat(&b, tmp, strlen(tmp));
+    s = reply(out, b.s);
+    free(b.s);
+  } else if (!strcmp(op, "complete_idempotency")) {
+    snprintf(tmp, sizeof tmp, "%s/%s", jstr(jget(a->items[0], "tenant")), jstr(jget(a->items[0], "key")));
+    int found = -1;
+    for (int i = 0; i < st->nidem; i++)
+      if (!strcmp(st->idem_key[i], tmp)) found = i;
+    if (found < 0) s = reply_error(out, "{\"code\":\"not_found\",\"message\":\"key\"}");
+    else {
+      free(st->idem_json[found]);
+      st->idem_json[found] = jdump(a->items[0]);
+    }
   } else if (!strcmp(op, "get_idempotency") || !strcmp(op, "put_idempotency")) {
     int put = !strcmp(op, "put_idempotency");
     snprintf(tmp, sizeof tmp, "%s/%s", put ? jstr(jget(a->items[0], "tenant")) : jstr(a->items[0]),
@@ -619,6 +734,14 @@ static void c_store_clear(c_store *st) {
   for (int i = 0; i < st->nconn; i++) free(st->conn_json[i]);
   for (int i = 0; i < st->nstones; i++) { free(st->stone_e164[i]); free(st->stone_json[i]); }
   for (int i = 0; i < st->nsubs; i++) { free(st->sub_id[i]); free(st->sub_json[i]); }
+  for (int i = 0; i < st->nev; i++) { free(st->ev_num[i]); free(st->ev_json[i]); }
+  free(st->ev_num);
+  free(st->ev_json);
+}
+
+static long st_row_version(c_store *st, const char *id) {
+  row *r = find_row(st, id);
+  return r ? r->version : -1;
 }
 
 static void test_lifecycle_over_a_c_store(void) {
@@ -647,7 +770,9 @@ static void test_lifecycle_over_a_c_store(void) {
   const char *id = jstr(jget(jget(bought, "numbers")->items[0], "id"));
   args = fmt("{\"actor\":%s,\"id\":\"%s\"}", ADMIN, id, NULL);
   jv *active = svc_call(n, "activate", args, &s);
-  CHECK(active && !strcmp(jstr(jget(active, "status")), "active"));
+  /* A command answers {number, events}. */
+  CHECK(active && !strcmp(jstr(jget(jget(active, "number"), "status")), "active"));
+  CHECK(active && !strcmp(jstr(jget(jget(active, "events")->items[0], "kind")), "activated"));
   free(args);
 
   /* A stale version is refused by the C store. */
@@ -660,18 +785,28 @@ static void test_lifecycle_over_a_c_store(void) {
   CHECK(telnum_numbers_put_sub_account(n, sub, strlen(sub)) == TELNUM_STATUS_OK);
   args = fmt("{\"actor\":%s,\"id\":\"%s\",\"sub_account\":\"SA_1\"}", ADMIN, id, NULL);
   jv *assigned = svc_call(n, "assign_sub_account", args, &s);
-  CHECK(assigned && !strcmp(jstr(jget(assigned, "sub_account")), "SA_1"));
+  CHECK(assigned && !strcmp(jstr(jget(jget(assigned, "number"), "sub_account")), "SA_1"));
+  long version = assigned ? (long)jget(jget(assigned, "number"), "version")->num : -1;
   jfree(assigned);
   free(args);
   args = fmt("{\"actor\":%s,\"id\":\"%s\",\"at\":\"2026-01-01T00:00:00Z\"}", ADMIN, id, NULL);
   jv *called = svc_call(n, "record_call", args, &s);
   CHECK(called != NULL);
+  /* Usage is not a change: the version stays where the assignment left it. */
+  CHECK(called && st_row_version(&st, id) == version);
   jfree(called);
+  free(args);
+  /* The audit trail, newest first, through the C store's list_events. */
+  args = fmt("{\"actor\":%s,\"id\":\"%s\",\"query\":{\"limit\":1}}", ADMIN, id, NULL);
+  jv *trail = svc_call(n, "audit", args, &s);
+  CHECK(trail && jget(trail, "items")->n == 1 && jget(trail, "total")->num >= 3);
+  CHECK(trail && !strcmp(jstr(jget(jget(trail, "items")->items[0], "kind")), "assigned_to_sub_account"));
+  jfree(trail);
   free(args);
   /* The last call was long ago: the DID moves back at once. */
   args = fmt("{\"actor\":%s,\"id\":\"%s\",\"force\":false}", ADMIN, id, NULL);
   jv *moved = svc_call(n, "unassign_sub_account", args, &s);
-  CHECK(moved && jget(moved, "sub_account")->t == J_NULL);
+  CHECK(moved && jget(jget(moved, "number"), "sub_account")->t == J_NULL);
   jfree(moved);
   free(args);
 
@@ -683,7 +818,7 @@ static void test_lifecycle_over_a_c_store(void) {
 
   args = fmt("{\"actor\":%s,\"id\":\"%s\",\"mode\":\"soft\"}", ADMIN, id, NULL);
   jv *released = svc_call(n, "release", args, &s);
-  CHECK(released && !strcmp(jstr(jget(released, "status")), "released"));
+  CHECK(released && !strcmp(jstr(jget(jget(released, "number"), "status")), "released"));
   jfree(released);
   free(args);
 
@@ -703,7 +838,7 @@ static void test_lifecycle_over_a_c_store(void) {
   /* Purging the soft-released record leaves its aging tombstone. */
   args = fmt("{\"actor\":%s,\"id\":\"%s\",\"mode\":\"hard\"}", ADMIN, id, NULL);
   jv *purged = svc_call(n, "release", args, &s);
-  CHECK(purged && purged->t == J_NULL);
+  CHECK(purged && jget(purged, "number")->t == J_NULL);
   jfree(purged);
   free(args);
   CHECK(st.nstones == 1 && strstr(st.stone_json[0], "\"tenant\":\"acme\"") != NULL);
