@@ -39,6 +39,10 @@ serde_names!(
     crate::kind::NumberKind,
     crate::actor::Role,
     crate::pool::Tier,
+    crate::pool::PoolStatus,
+    crate::pool::PoolEventKind,
+    crate::service::OwnedStatus,
+    crate::service::SyncStep,
 );
 
 #[cfg(test)]

@@ -7,14 +7,19 @@
 //! atomically. The order of the steps is chosen so that a failure never
 //! loses a number:
 //!
-//! - **purchase** writes a `pending` record *before* the provider call. On
-//!   a provider refusal the pending record is resolved (removed, with an
-//!   `acquisition_failed` event). If the provider bought the number and the
-//!   store then failed, the record stays pending and the next
-//!   [`Numbers::sync`] completes it; a retry with the same idempotency key
-//!   resumes it. Record ids derive from the idempotency key, so a retry
-//!   finds the first attempt's records; the provider is asked with the same
-//!   key, so it never buys twice.
+//! - **purchase** claims its idempotency key first (the store's atomic
+//!   `put_idempotency`), with one record id per number reserved from the
+//!   store's `next_id`. It writes each number's `pending` record *before*
+//!   the provider call, and only the request that inserted the record asks
+//!   the provider: a number is never bought twice, even from a provider
+//!   without idempotency. On a definite refusal (a rate limit, a
+//!   non-retryable error) the pending record is resolved (removed, with an
+//!   `acquisition_failed` event) and a retry resumes with the same ids. On
+//!   an ambiguous failure (a retryable error: the provider may have bought
+//!   it), or if the store failed after the provider bought, the record
+//!   stays pending and the next [`Numbers::sync`] settles it; retries
+//!   answer `idempotency_in_progress` meanwhile. An order the provider
+//!   completes later stays pending with its `order_ref`.
 //! - **release** calls the provider first; the record changes only once
 //!   the provider has let the number go (if the store then fails, sync flags
 //!   the record `missing_at_provider`).

@@ -571,12 +571,36 @@ pub struct CallOutcome {
     pub at: DateTime<Utc>,
 }
 
+/// What a pool event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolEventKind {
+    /// A spam flag removed the member.
+    RemovedSpamFlagged,
+    /// The answer rate fell below the floor: paused.
+    PausedLowAnswerRate,
+    /// A carrier block paused the member.
+    PausedCarrierBlock,
+}
+
+/// A member's status on the Campaign Health page, as of a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolStatus {
+    /// In rotation (a pause that has ended counts as active).
+    Active,
+    /// Paused.
+    Paused,
+    /// Removed.
+    Removed,
+}
+
 /// A pool event for the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoolEvent {
-    /// `removed_spam_flagged`, `paused_low_answer_rate` or `paused_carrier_block`.
-    pub kind: String,
+    /// What happened.
+    pub kind: PoolEventKind,
     /// The campaign.
     pub campaign_id: CampaignId,
     /// The member.
@@ -616,8 +640,8 @@ pub struct HealthRow {
     pub number_id: NumberId,
     /// Its number.
     pub e164: E164,
-    /// `active`, `paused` or `removed`, as of `now`.
-    pub pool_status: String,
+    /// Active, paused or removed, as of `now`.
+    pub pool_status: PoolStatus,
     /// Calls attempted.
     pub attempts: u64,
     /// Calls answered.
@@ -1180,8 +1204,8 @@ impl CallerIdPool {
             status: None,
             events: Vec::new(),
         };
-        let event = |kind: &str, detail: BTreeMap<String, Value>| PoolEvent {
-            kind: kind.into(),
+        let event = |kind: PoolEventKind, detail: BTreeMap<String, Value>| PoolEvent {
+            kind,
             campaign_id: self.spec.campaign_id.clone(),
             number_id: m.number_id.clone(),
             e164: m.e164,
@@ -1197,7 +1221,7 @@ impl CallerIdPool {
             });
             update
                 .events
-                .push(event("removed_spam_flagged", BTreeMap::new()));
+                .push(event(PoolEventKind::RemovedSpamFlagged, BTreeMap::new()));
             return Ok(update);
         }
         let rest = MemberStatus::Paused {
@@ -1215,7 +1239,7 @@ impl CallerIdPool {
             update.status = Some(with_reason("carrier_block"));
             update
                 .events
-                .push(event("paused_carrier_block", BTreeMap::new()));
+                .push(event(PoolEventKind::PausedCarrierBlock, BTreeMap::new()));
             return Ok(update);
         }
         // Windowed answer rate after this outcome.
@@ -1253,7 +1277,9 @@ impl CallerIdPool {
             detail.insert("pool_median".into(), Value::from(median));
             detail.insert("sample".into(), Value::from(recent.len()));
             update.status = Some(with_reason("low_answer_rate"));
-            update.events.push(event("paused_low_answer_rate", detail));
+            update
+                .events
+                .push(event(PoolEventKind::PausedLowAnswerRate, detail));
         }
         Ok(update)
     }
@@ -1296,12 +1322,11 @@ impl CallerIdPool {
                 number_id: m.number_id.clone(),
                 e164: m.e164,
                 pool_status: match &m.status {
-                    MemberStatus::Active => "active",
-                    MemberStatus::Paused { until: Some(t), .. } if now >= *t => "active",
-                    MemberStatus::Paused { .. } => "paused",
-                    MemberStatus::Removed { .. } => "removed",
-                }
-                .into(),
+                    MemberStatus::Active => PoolStatus::Active,
+                    MemberStatus::Paused { until: Some(t), .. } if now >= *t => PoolStatus::Active,
+                    MemberStatus::Paused { .. } => PoolStatus::Paused,
+                    MemberStatus::Removed { .. } => PoolStatus::Removed,
+                },
                 attempts: u.stats.attempts,
                 answered: u.stats.answered,
                 answer_rate: (u.stats.attempts > 0)

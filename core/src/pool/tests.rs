@@ -320,22 +320,22 @@ fn health_rules_remove_and_pause() {
         }
     }
     let u = paused.expect("c is paused once its sample is large enough");
-    assert_eq!(u.events[0].kind, "paused_low_answer_rate");
+    assert_eq!(u.events[0].kind, PoolEventKind::PausedLowAnswerRate);
     let rows = p.campaign_health(t0() + Duration::hours(1));
     let c_row = rows.iter().find(|r| r.number_id.as_str() == "c").unwrap();
-    assert_eq!(c_row.pool_status, "paused");
+    assert_eq!(c_row.pool_status, PoolStatus::Paused);
     assert_eq!(c_row.answer_rate, Some(0.1));
     assert_eq!(rows[0].answer_rate, Some(0.5));
     // It resumes by itself after the rest.
     let later = t0() + Duration::hours(49);
-    assert_eq!(p.campaign_health(later)[2].pool_status, "active");
+    assert_eq!(p.campaign_health(later)[2].pool_status, PoolStatus::Active);
     // A spam flag removes at once.
     let mut spam = out("a", true, 100);
     spam.spam_flagged = true;
     let u = p.record_outcome(&spam).unwrap();
-    assert_eq!(u.events[0].kind, "removed_spam_flagged");
+    assert_eq!(u.events[0].kind, PoolEventKind::RemovedSpamFlagged);
     p.apply_outcome(&u).unwrap();
-    assert_eq!(p.campaign_health(later)[0].pool_status, "removed");
+    assert_eq!(p.campaign_health(later)[0].pool_status, PoolStatus::Removed);
     assert_eq!(p.campaign_health(later)[0].spam_flags, 1);
     // Carrier block: rest.
     let mut blocked = out("b", false, 101);
