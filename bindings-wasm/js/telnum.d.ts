@@ -384,7 +384,7 @@ export interface NumberDetails { number: PhoneNumber; connection: Connection | n
 export interface DriftField { field: 'webhooks' | 'capabilities' | 'label'; record: unknown; provider: unknown }
 export interface Drift { number_id: string; e164: E164; fields: DriftField[] }
 export interface SyncDiff {
-  adopt: OwnedNumber[]; complete: [string, OwnedNumber][]; expire: string[]; missing: string[];
+  adopt: OwnedNumber[]; complete: [string, OwnedNumber][]; expire: string[]; orders: string[]; missing: string[];
   reappeared: [string, OwnedNumber][]; drift: Drift[];
 }
 export type SyncStep =

@@ -1838,15 +1838,8 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
         let owned = self.provider.list_owned(conn).await?;
         let records = self.records_of_connection(conn).await?;
         let now = self.clock.now()?;
-        // Pending orders are not the timeout's to expire: the provider says
-        // where they stand.
-        let (orders, plain): (Vec<PhoneNumber>, Vec<PhoneNumber>) = records
-            .into_iter()
-            .partition(|r| r.status == NumberStatus::Pending && has_order(r));
-        let owned_numbers: HashMap<E164, &OwnedNumber> =
-            owned.iter().map(|o| (o.e164, o)).collect();
-        let diff = sync::diff(&plain, &owned, now, self.config.pending_timeout_seconds);
-        let by_id: HashMap<&NumberId, &PhoneNumber> = plain.iter().map(|r| (&r.id, r)).collect();
+        let diff = sync::diff(&records, &owned, now, self.config.pending_timeout_seconds);
+        let by_id: HashMap<&NumberId, &PhoneNumber> = records.iter().map(|r| (&r.id, r)).collect();
         let ctx = self.ctx(now, Some(conn));
         let mut report = SyncReport {
             connections: vec![conn.id.clone()],
@@ -1857,11 +1850,6 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 report.errors.push(SyncFailure::new(step, &conn.id, n, &e));
             };
         for o in &diff.adopt {
-            // The number of a pending order shows up at the provider: the
-            // order's record completes below, nothing to adopt.
-            if orders.iter().any(|r| r.e164 == o.e164) {
-                continue;
-            }
             match self.adopt(actor, conn, o, now).await {
                 Ok((id, ev)) => {
                     report.adopted.push(id);
@@ -1870,45 +1858,15 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                 Err(e) => fail(&mut report, SyncStep::Adopt, None, e),
             }
         }
-        for r in &orders {
-            let cmd = match owned_numbers.get(&r.e164) {
-                Some(o) => Some(Command::CompleteAcquisition {
-                    provider: Some(ProviderRef {
-                        provider: conn.provider.clone(),
-                        sid: Some(o.sid.clone()),
-                        order_ref: None,
-                    }),
-                }),
-                None => {
-                    let order = r.provider.as_ref().and_then(|p| p.order_ref.as_deref());
-                    match self.order_command(conn, order.unwrap_or_default()).await {
-                        Ok(c) => c,
-                        Err(e) => {
-                            fail(&mut report, SyncStep::Order, Some((&r.id, r.e164)), e);
-                            continue;
-                        }
-                    }
-                }
-            };
-            let Some(cmd) = cmd else {
-                report.still_pending.push(r.id.clone());
-                continue;
-            };
-            let completes = matches!(cmd, Command::CompleteAcquisition { .. });
-            let res = match lifecycle::apply(r, &cmd, actor, &ctx) {
-                Ok(out) => self.save(r, &out, now).await.map(|()| out.events),
-                Err(e) => Err(e),
-            };
-            match res {
-                Ok(evs) => {
-                    report.events.extend(evs);
-                    if completes {
-                        report.completed.push(r.id.clone());
-                    } else {
-                        report.expired.push(r.id.clone());
-                    }
-                }
-                Err(e) => fail(&mut report, SyncStep::Order, Some((&r.id, r.e164)), e),
+        // Pending orders: the provider says where they stand.
+        let mut settled = Vec::new();
+        for id in &diff.orders {
+            let Some(r) = by_id.get(id) else { continue };
+            let order = r.provider.as_ref().and_then(|p| p.order_ref.as_deref());
+            match self.order_command(conn, order.unwrap_or_default()).await {
+                Ok(Some(cmd)) => settled.push((id, cmd, SyncStep::Order)),
+                Ok(None) => report.still_pending.push(id.clone()),
+                Err(e) => fail(&mut report, SyncStep::Order, Some((id, r.e164)), e),
             }
         }
         let steps: Vec<(&NumberId, Command, SyncStep)> = diff
@@ -1951,6 +1909,7 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
                     SyncStep::Reappeared,
                 )
             }))
+            .chain(settled)
             .collect();
         for (id, cmd, step) in steps {
             let Some(r) = by_id.get(id) else { continue };
@@ -1961,12 +1920,13 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             match res {
                 Ok(evs) => {
                     report.events.extend(evs);
-                    match step {
-                        SyncStep::Complete => report.completed.push(id.clone()),
-                        SyncStep::Expire => report.expired.push(id.clone()),
-                        SyncStep::Missing => report.missing.push(id.clone()),
-                        _ => report.reappeared.push(id.clone()),
-                    }
+                    let list = match (step, &cmd) {
+                        (_, Command::CompleteAcquisition { .. }) => &mut report.completed,
+                        (_, Command::FailAcquisition { .. }) => &mut report.expired,
+                        (SyncStep::Missing, _) => &mut report.missing,
+                        _ => &mut report.reappeared,
+                    };
+                    list.push(id.clone());
                 }
                 Err(e) => fail(&mut report, step, Some((id, r.e164)), e),
             }

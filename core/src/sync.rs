@@ -7,6 +7,9 @@
 //! - **complete**: a pending record whose number the provider now has;
 //! - **expire**: a pending record the provider does not have, older than
 //!   the pending timeout (its acquisition failed);
+//! - **orders**: a pending order (the provider accepted the purchase and
+//!   completes it later, `order_ref`) the provider does not have yet: never
+//!   expired, whatever its age; the provider is asked where it stands;
 //! - **missing**: a live platform-managed record the provider no longer
 //!   has (flagged, never silently deleted);
 //! - **reappeared**: a record flagged missing that the provider has again;
@@ -63,6 +66,11 @@ pub struct SyncDiff {
     pub complete: Vec<(NumberId, OwnedNumber)>,
     /// Pending records past the timeout that the provider does not have.
     pub expire: Vec<NumberId>,
+    /// Pending orders (a purchase the provider completes later, with its
+    /// `order_ref`) the provider does not have yet: never expired by the
+    /// timeout; ask the provider where they stand.
+    #[serde(default)]
+    pub orders: Vec<NumberId>,
     /// Live records the provider no longer has (not yet flagged).
     pub missing: Vec<NumberId>,
     /// Records flagged missing that the provider has again.
@@ -77,6 +85,7 @@ impl SyncDiff {
         self.adopt.is_empty()
             && self.complete.is_empty()
             && self.expire.is_empty()
+            && self.orders.is_empty()
             && self.missing.is_empty()
             && self.reappeared.is_empty()
             && self.drift.is_empty()
@@ -140,7 +149,9 @@ pub fn diff(
         match (r.status, at_provider) {
             (NumberStatus::Pending, Some(o)) => d.complete.push((r.id.clone(), o.clone())),
             (NumberStatus::Pending, None) => {
-                if now - r.created_at >= crate::time::seconds(pending_timeout_seconds) {
+                if r.provider.as_ref().is_some_and(|p| p.order_ref.is_some()) {
+                    d.orders.push(r.id.clone());
+                } else if now - r.created_at >= crate::time::seconds(pending_timeout_seconds) {
                     d.expire.push(r.id.clone());
                 }
             }
@@ -275,6 +286,21 @@ mod tests {
         assert_eq!(ids(&d.missing), ["gone"]);
         assert_eq!(d.complete[0].0.as_str(), "pending_ok");
         assert_eq!(ids(&d.expire), ["pending_old"]);
+        assert!(d.orders.is_empty());
+        // The same old pending record as an order the provider completes
+        // later: asked about, never expired.
+        let mut ordered = records.clone();
+        if let Some(p) = ordered[3].provider.as_mut() {
+            p.order_ref = Some("ORD1".into());
+        }
+        let o = diff(
+            &ordered,
+            &inv,
+            t0() + Duration::days(30),
+            DEFAULT_PENDING_TIMEOUT_SECONDS,
+        );
+        assert_eq!(ids(&o.orders), ["pending_old"]);
+        assert!(o.expire.is_empty());
         let adopted: Vec<&str> = d.adopt.iter().map(|o| o.e164.as_str()).collect();
         assert_eq!(adopted, ["+14155550109", "+14155550105"]);
         assert_eq!(d.drift[0].fields[0].field, "webhooks");
