@@ -588,6 +588,14 @@ fn handle<'a>(numbers: *mut TelnumNumbers) -> crate::FfiResult<&'a TelnumNumbers
     Ok(unsafe { &*numbers })
 }
 
+/// The embedded simulated provider, or `invalid_input` when the host
+/// brought its own.
+fn simulated(n: &TelnumNumbers) -> crate::FfiResult<&SimulatedProvider> {
+    n.simulated
+        .as_ref()
+        .ok_or_else(|| Failure::Core(Error::invalid_input("not the simulated provider")))
+}
+
 /// Runs a service operation (`list`, `available`, `pricing`, `countries`,
 /// `purchase`, `import_owned`, `owned`, `add_manual`, `get`, `audit`,
 /// `update`, `activate`, `deactivate`, `sync`, `sync_account`, `resync`,
@@ -684,10 +692,7 @@ pub unsafe extern "C" fn telnum_numbers_simulate_owned(
 ) -> TelnumStatus {
     boundary(|| {
         let n = handle(numbers)?;
-        let sim = n
-            .simulated
-            .as_ref()
-            .ok_or_else(|| Failure::Core(Error::invalid_input("not the simulated provider")))?;
+        let sim = simulated(n)?;
         // SAFETY: caller contract.
         let id = ConnectionId::new(unsafe {
             read_str(connection_id, connection_id_len, "connection_id")
@@ -720,10 +725,7 @@ pub unsafe extern "C" fn telnum_numbers_simulate(
 ) -> TelnumStatus {
     boundary(|| {
         let n = handle(numbers)?;
-        let sim = n
-            .simulated
-            .as_ref()
-            .ok_or_else(|| Failure::Core(Error::invalid_input("not the simulated provider")))?;
+        let sim = simulated(n)?;
         // SAFETY: caller contract.
         let s: Simulation = typed(
             unsafe { read_json(simulation, simulation_len, "simulation") }?,

@@ -612,6 +612,14 @@ impl Numbers {
         })
     }
 
+    /// The embedded simulated provider, or `invalid_input` when the host
+    /// brought its own.
+    fn simulated(&self) -> std::result::Result<&SimulatedProvider, JsValue> {
+        self.simulated
+            .as_ref()
+            .ok_or_else(|| invalid("not the simulated provider"))
+    }
+
     fn run(&self, op: &'static str, args: serde_json::Map<String, Value>) -> js_sys::Promise {
         let svc = self.inner.clone();
         future_to_promise(async move {
@@ -681,10 +689,7 @@ impl Numbers {
         connection_id: JsValue,
         owned: JsValue,
     ) -> std::result::Result<(), JsValue> {
-        let p = self
-            .simulated
-            .as_ref()
-            .ok_or_else(|| invalid("not the simulated provider"))?;
+        let p = self.simulated()?;
         let id: ConnectionId = arg(&connection_id, "connection_id")?;
         let o: OwnedNumber = arg(&owned, "owned")?;
         p.add_owned(&id, o);
@@ -697,10 +702,7 @@ impl Numbers {
     /// `{action: "fail_after_purchase", calls}`, `{action: "drop_number",
     /// connection_id, e164}`). Answers whether it applied.
     pub fn simulate(&self, simulation: JsValue) -> std::result::Result<bool, JsValue> {
-        let p = self
-            .simulated
-            .as_ref()
-            .ok_or_else(|| invalid("not the simulated provider"))?;
+        let p = self.simulated()?;
         let s: Simulation = arg(&simulation, "simulation")?;
         Ok(p.simulate(&s))
     }
@@ -712,10 +714,7 @@ impl Numbers {
         connection_id: JsValue,
         e164: JsValue,
     ) -> std::result::Result<bool, JsValue> {
-        let p = self
-            .simulated
-            .as_ref()
-            .ok_or_else(|| invalid("not the simulated provider"))?;
+        let p = self.simulated()?;
         let id: ConnectionId = arg(&connection_id, "connection_id")?;
         let e: E164 = arg(&e164, "e164")?;
         Ok(p.drop_owned(&id, &e))

@@ -91,22 +91,23 @@ impl SqliteStore {
     }
 
     fn records(db: &Db, sql: &str, p: &[&dyn rusqlite::ToSql]) -> Result<Vec<PhoneNumber>> {
-        let mut stmt = db.prepare(sql).map_err(db_err)?;
-        let rows = stmt
-            .query_map(p, |row| row.get::<_, String>(0))
-            .map_err(db_err)?
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(db_err)?;
-        rows.iter()
-            .map(|b| serde_json::from_str(b).map_err(json_err))
-            .collect()
+        Self::rows(db, sql, p)
     }
 
     /// The JSON bodies selected by `sql` with one text parameter.
     fn bodies<T: serde::de::DeserializeOwned>(db: &Db, sql: &str, p: &str) -> Result<Vec<T>> {
+        Self::rows(db, sql, &[&p])
+    }
+
+    /// The JSON bodies (first column) selected by `sql`.
+    fn rows<T: serde::de::DeserializeOwned>(
+        db: &Db,
+        sql: &str,
+        p: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<T>> {
         let mut stmt = db.prepare(sql).map_err(db_err)?;
         let rows = stmt
-            .query_map([p], |r| r.get::<_, String>(0))
+            .query_map(p, |r| r.get::<_, String>(0))
             .map_err(db_err)?
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(db_err)?;
@@ -334,25 +335,14 @@ impl NumberStore for SqliteStore {
                     |r| r.get(0),
                 )
                 .map_err(db_err)?;
-            let mut stmt = db
-                .prepare(
-                    "SELECT body FROM events WHERE number_id = ?1 ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
-                )
-                .map_err(db_err)?;
-            let rows = stmt
-                .query_map(
-                    params![number.as_str(), w.limit as i64, w.offset as i64],
-                    |r| r.get::<_, String>(0),
-                )
-                .map_err(db_err)?
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(db_err)?;
+            let items = Self::rows(
+                db,
+                "SELECT body FROM events WHERE number_id = ?1 ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+                &[&number.as_str(), &i64::from(w.limit), &i64::from(w.offset)],
+            )?;
             Ok(Page {
                 total: total as u64,
-                items: rows
-                    .iter()
-                    .map(|b| serde_json::from_str(b).map_err(json_err))
-                    .collect::<Result<_>>()?,
+                items,
                 limit: w.limit,
                 offset: w.offset,
             })

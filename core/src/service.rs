@@ -1014,11 +1014,10 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             let mut next = candidates.into_iter();
             for i in fresh {
                 let id = &claim.reserved_ids[i];
-                let pending = self
+                let (pending, created) = self
                     .reserve(actor, &conn, id, chosen, &mut next, now)
                     .await?;
-                events.extend(pending.1);
-                let pending = pending.0;
+                events.extend(created);
                 let (record, evs) = self.buy(actor, &conn, req, &pending, i, now).await?;
                 events.extend(evs);
                 numbers[i] = Some(record);
