@@ -9,6 +9,7 @@
  *   kept in a C array;
  * - bad input: NULL pointers, zero lengths, invalid UTF-8, embedded NUL,
  *   truncated and huge JSON, callbacks that return errors or garbage. */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,6 +429,79 @@ static void test_embedded_service(void) {
   const char *bad = "{\"action\":\"explode\"}";
   CHECK(telnum_numbers_simulate(n, bad, strlen(bad), NULL) == TELNUM_STATUS_INVALID_JSON);
   jfree(r);
+  telnum_numbers_free(n);
+}
+
+/* ------------------------------------------------------------ concurrent buyers */
+
+typedef struct {
+  TelnumNumbers *n;
+  int round, thread;
+  TelnumStatus status;
+  char e164[32], id[64], error[256];
+} buyer;
+
+static void *buy_one(void *arg) {
+  buyer *b = arg;
+  char args[256];
+  snprintf(args, sizeof args,
+           "{\"actor\":%s,\"request\":{\"connection_id\":\"c1\",\"idempotency_key\":\"r%d-%d\",\"country\":\"US\",\"quantity\":1}}",
+           ADMIN, b->round, b->thread);
+  char *out = NULL;
+  b->status = telnum_numbers_call(b->n, "purchase", 8, args, strlen(args), &out);
+  if (b->status == TELNUM_STATUS_OK) {
+    jv *v = jparse(out, strlen(out));
+    jv *num = v ? jget(v, "numbers")->items[0] : NULL;
+    snprintf(b->e164, sizeof b->e164, "%s", num ? jstr(jget(num, "e164")) : "");
+    snprintf(b->id, sizeof b->id, "%s", num ? jstr(jget(num, "id")) : "");
+    jfree(v);
+    telnum_string_free(out);
+  } else {
+    char *e = telnum_last_error();
+    snprintf(b->error, sizeof b->error, "%s", e ? e : "");
+    telnum_string_free(e);
+  }
+  return NULL;
+}
+
+/* Threads buying through one service never get the same inventory number:
+   a buyer whose number another took meanwhile gets the next one. */
+static void test_concurrent_buyers(void) {
+  TelnumNumbers *n = NULL;
+  CHECK(telnum_numbers_new_embedded(NULL, 0, &n) == TELNUM_STATUS_OK && n);
+  CHECK(telnum_numbers_put_connection(n, CONNECTION, strlen(CONNECTION)) == TELNUM_STATUS_OK);
+  int failures = 0, duplicates = 0;
+  for (int round = 0; round < 12; round++) {
+    buyer b[8];
+    pthread_t th[8];
+    for (int t = 0; t < 8; t++) {
+      memset(&b[t], 0, sizeof b[t]);
+      b[t].n = n;
+      b[t].round = round;
+      b[t].thread = t;
+      pthread_create(&th[t], NULL, buy_one, &b[t]);
+    }
+    for (int t = 0; t < 8; t++) pthread_join(th[t], NULL);
+    for (int t = 0; t < 8; t++) {
+      if (b[t].status != TELNUM_STATUS_OK) {
+        if (!failures++) fprintf(stderr, "round %d: %s\n", round, b[t].error);
+        continue;
+      }
+      for (int u = 0; u < t; u++)
+        if (b[u].status == TELNUM_STATUS_OK && !strcmp(b[u].e164, b[t].e164)) duplicates++;
+    }
+    /* Give the numbers back so the inventory lasts every round. */
+    for (int t = 0; t < 8; t++) {
+      if (b[t].status != TELNUM_STATUS_OK) continue;
+      char *args = fmt("{\"actor\":%s,\"id\":\"%s\",\"mode\":\"hard\"}", ADMIN, b[t].id, NULL);
+      jv *r = svc_call(n, "release", args, NULL);
+      if (!r) failures++;
+      jfree(r);
+      free(args);
+    }
+  }
+  CHECK(failures == 0);
+  CHECK(duplicates == 0);
   telnum_numbers_free(n);
 }
 
@@ -941,6 +1015,7 @@ int main(void) {
   test_vectors();
   test_pool();
   test_embedded_service();
+  test_concurrent_buyers();
   test_lifecycle_over_a_c_store();
   test_bad_input();
   printf("c: %d passed, %d failed\n", passed, failed);
