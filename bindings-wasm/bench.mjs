@@ -18,7 +18,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const verdict = (ok) => (ok ? 'met' : 'MISSED');
 
 function size(dir, label, targetGz) {
-  const file = path.join(dir, 'node', 'telnum_wasm_bg.wasm');
+  const file = path.join(dir, 'web', 'telnum_wasm_bg.wasm');
   if (!existsSync(file)) {
     console.log(`${label}: not built (bindings-wasm/build-pkg.sh${label === 'lite' ? ' lite' : ''})`);
     return;

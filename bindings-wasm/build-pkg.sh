@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the npm package in bindings-wasm/pkg: a Node build (CommonJS,
-# `--target nodejs`) and a browser/bundler build (ES module, `--target web`)
-# of telnum-wasm, with the hand-written TypeScript definitions.
+# Builds the npm package in bindings-wasm/pkg: a Node build (CommonJS and
+# an ES module wrapper, `--target nodejs`) and a browser/bundler build (ES
+# modules, `--target web`) of telnum-wasm, with the TypeScript definitions;
+# bindings-wasm/js/assemble.mjs puts the pieces together.
 #
 #   bindings-wasm/build-pkg.sh          the published build (full validation)
 #   bindings-wasm/build-pkg.sh lite     pkg-lite/: E.164 structure only
@@ -19,33 +20,6 @@ cargo build -q -p telnum-wasm --target wasm32-unknown-unknown --profile release-
 wasm=target/wasm32-unknown-unknown/release-wasm/telnum_wasm.wasm
 rm -rf "$out"
 mkdir -p "$out"
-for target in nodejs web; do
-  dir=$out/$([ $target = nodejs ] && echo node || echo web)
-  wasm-bindgen --target $target --remove-name-section --remove-producers-section --out-dir "$dir" "$wasm"
-  # The TelnumError class lives in wasm-bindgen's inline snippet; re-export it.
-  snippet=$(cd "$dir" && ls snippets/*/inline0.js)
-  if [ $target = nodejs ]; then
-    cat > "$dir/index.cjs" <<JS
-'use strict';
-const wasm = require('./telnum_wasm.js');
-const { TelnumError, guardFreed } = require('./$snippet');
-guardFreed(wasm.Numbers, 'Numbers');
-guardFreed(wasm.CallerIdPool, 'CallerIdPool');
-// The browser build needs init(); in Node the module is ready on load.
-const init = async () => wasm;
-module.exports = { ...wasm, TelnumError, default: init, initSync: () => wasm };
-JS
-  else
-    cat > "$dir/index.js" <<JS
-export { default, initSync } from './telnum_wasm.js';
-export * from './telnum_wasm.js';
-export { TelnumError } from './$snippet';
-import * as wasm from './telnum_wasm.js';
-import { guardFreed } from './$snippet';
-guardFreed(wasm.Numbers, 'Numbers');
-guardFreed(wasm.CallerIdPool, 'CallerIdPool');
-JS
-  fi
-done
-cp bindings-wasm/js/telnum.d.ts "$out/telnum.d.ts"
-cp bindings-wasm/js/package.json "$out/package.json"
+wasm-bindgen --target nodejs --remove-name-section --remove-producers-section --out-dir "$out/node" "$wasm"
+wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir "$out/web" "$wasm"
+node bindings-wasm/js/assemble.mjs "$out" bindings-wasm/js/telnum.d.ts bindings-wasm/js/package.json

@@ -25,7 +25,7 @@ export type ErrorCode =
   | 'sub_account_mismatch' | 'already_exists' | 'not_assigned' | 'no_eligible_number'
   | 'already_assigned' | 'idempotency_mismatch' | 'insufficient_balance' | 'provider_error'
   | 'store_error' | 'no_master_account' | 'unknown_reference' | 'kind_required'
-  | 'provider_rate_limited' | 'idempotency_in_progress' | 'call_in_future';
+  | 'provider_rate_limited' | 'idempotency_in_progress' | 'call_in_future' | 'not_initialized';
 
 export interface FieldProblem { field: string; code: string; message: string }
 
@@ -600,7 +600,19 @@ export class Numbers {
   free(): void;
 }
 
-/** Browser build: loads the .wasm (call once before anything else). In
- *  Node it is a no-op. */
-export default function init(input?: unknown): Promise<unknown>;
-export function initSync(module: unknown): unknown;
+/** What `init` accepts besides nothing: the wasm itself, or where to fetch
+ *  it (the package exports the file as `telnum/telnum.wasm`). */
+export type InitInput = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module | Response | Promise<Response>;
+/** The package's exports, as `init()` resolves them. */
+export type TelnumModule = typeof import('./telnum.js');
+/**
+ * Loads the WebAssembly module, once. Browser and bundler build: every
+ * other export throws `not_initialized` until it resolves; with no argument
+ * it loads the copy inlined in the package (nothing to serve or configure).
+ * Node: the module is ready on load and `init()` resolves at once, so one
+ * program runs on both.
+ */
+export function init(input?: InitInput | { module_or_path: InitInput }): Promise<TelnumModule>;
+/** Loads the module synchronously from its bytes or a compiled module. */
+export function initSync(module: ArrayBuffer | ArrayBufferView | WebAssembly.Module | { module: ArrayBuffer | ArrayBufferView | WebAssembly.Module }): TelnumModule;
+export default init;

@@ -40,15 +40,45 @@ use telnum::{CallerIdPool, Member, NumberId, PoolSpec};
 pub use ports::Numbers;
 
 #[wasm_bindgen(inline_js = r#"
+const BRAND = Symbol.for('telnum.TelnumError');
+const camel = (k) => k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+// Every error telnum throws. The code, status and fields are camelCase own
+// properties; `cause` holds the same data in the snake_case form of the C
+// error JSON, so it survives structuredClone (postMessage), which keeps
+// only an Error's message and cause. `instanceof` works across the Node,
+// ESM and browser entry points (one brand, not one class object).
 export class TelnumError extends Error {
   constructor(fields) {
-    super(fields.message);
-    this.name = 'TelnumError';
-    for (const [k, v] of Object.entries(fields)) {
-      if (k === 'message') continue;
-      const camel = k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-      this[camel] = v;
+    const f = fields && typeof fields === 'object' ? fields : {};
+    const data = {};
+    for (const [k, v] of Object.entries(f)) if (k !== 'message') data[k] = v;
+    super(String(f.message ?? f.code ?? 'telnum error'), { cause: data });
+    Object.defineProperty(this, 'name', { value: 'TelnumError', enumerable: false, configurable: true, writable: true });
+    Object.defineProperty(this, BRAND, { value: true });
+    for (const [k, v] of Object.entries(data)) this[camel(k)] = v;
+  }
+  static [Symbol.hasInstance](x) {
+    return x !== null && typeof x === 'object' && x[BRAND] === true;
+  }
+  // The JSON form: name, message, code, status and the camelCase fields.
+  toJSON() {
+    const out = { name: 'TelnumError', message: this.message };
+    for (const [k, v] of Object.entries(this)) out[k] = v;
+    return out;
+  }
+  // A TelnumError again from its JSON form or from a structured clone.
+  static from(x) {
+    if (x instanceof TelnumError) return x;
+    if (x === null || typeof x !== 'object') {
+      return new TelnumError({ code: 'invalid_input', status: 400, message: 'TelnumError.from needs an object' });
     }
+    if (x.cause && typeof x.cause === 'object' && typeof x.cause.code === 'string') {
+      return new TelnumError({ ...x.cause, message: x.message });
+    }
+    const f = {};
+    for (const [k, v] of Object.entries(x)) if (k !== 'name') f[snake(k)] = v;
+    return new TelnumError(f);
   }
 }
 export function makeError(json) { return new TelnumError(JSON.parse(json)); }

@@ -328,6 +328,13 @@ pub enum Error {
         /// The largest skew accepted, in seconds.
         max_skew_seconds: i64,
     },
+    /// A binding was used before it was ready: the browser build of the
+    /// JavaScript package before `await init()`.
+    #[error("telnum is not initialised yet: {what}")]
+    NotInitialized {
+        /// What to do first, e.g. `call and await init() before any other function`.
+        what: String,
+    },
     /// The host's store failed.
     #[error("store error: {message}")]
     Store {
@@ -399,6 +406,7 @@ codes! {
     39 "provider_rate_limited" 429 => Error::ProviderRateLimited { provider: "p".into(), message: "m".into(), retry_after_seconds: Some(1), provider_code: None },
     40 "idempotency_in_progress" 409 => Error::IdempotencyInProgress,
     41 "call_in_future" 422 => Error::CallInFuture { max_skew_seconds: 300 },
+    42 "not_initialized" 500 => Error::NotInitialized { what: "w".into() },
 }
 
 impl Error {
@@ -446,6 +454,7 @@ impl Error {
             Error::ProviderRateLimited { .. } => 39,
             Error::IdempotencyInProgress => 40,
             Error::CallInFuture { .. } => 41,
+            Error::NotInitialized { .. } => 42,
         }
     }
 
@@ -616,6 +625,9 @@ impl Error {
             }
             Error::CallInFuture { max_skew_seconds } => {
                 m.insert("max_skew_seconds".into(), Value::from(*max_skew_seconds));
+            }
+            Error::NotInitialized { what } => {
+                m.insert("what".into(), Value::from(what.as_str()));
             }
             Error::NumberAging { aging_until } => {
                 m.insert("aging_until".into(), Value::from(rfc3339(*aging_until)));
