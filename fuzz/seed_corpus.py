@@ -6,9 +6,9 @@ import hashlib, json, os, random
 ROOT = os.path.dirname(os.path.abspath(__file__))
 VEC = os.path.join(ROOT, "..", "tests", "vectors")
 REGIONS = ["US", "GB", "IN", "DE", "FR", "AT", "AE", "ID", "VN", "AU", "BR", "JP", "AR", "MX", "CN"]
-OPS = ["parse_e164", "format_e164", "apply", "check_inbound", "check_outbound", "allowed_actions",
+OPS = ["parse_e164", "format_e164", "apply_command", "check_inbound", "check_outbound", "allowed_actions",
        "add_sources", "validate_manual_draft", "validate_import", "check_cool_off", "check_aging",
-       "check_version", "pool_pick", "pool_apply", "pool_record_outcome", "campaign_health", "sync_diff"]
+       "check_version", "snapshot_pick", "snapshot_apply", "snapshot_record_outcome", "snapshot_campaign_health", "sync_diff"]
 SERVICE_OPS = ["list", "available", "pricing", "purchase", "import_owned", "owned", "add_manual", "get",
                "update", "activate", "deactivate", "sync", "resync", "configure_webhooks", "release",
                "assign_sub_account", "unassign_sub_account", "record_call"]

@@ -9,6 +9,123 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+// The library's version, major part (also `telnum_version()`).
+#define TELNUM_VERSION_MAJOR 0
+
+// The library's version, minor part.
+#define TELNUM_VERSION_MINOR 1
+
+// The library's version, patch part.
+#define TELNUM_VERSION_PATCH 0
+
+// The code of the last error of this thread (`telnum_last_error_code`):
+// one value per code of
+// `telnum::error_codes`, numbered from 1 in table order, then the
+// binding's own codes from 1000. `TELNUM_ERROR_CODE_NONE` (0) after a
+// success. Values are fixed; new codes are only ever added.
+typedef enum TelnumErrorCode {
+  // No error.
+  TELNUM_ERROR_CODE_NONE = 0,
+  // `input_too_long`.
+  TELNUM_ERROR_CODE_INPUT_TOO_LONG = 1,
+  // `empty_input`.
+  TELNUM_ERROR_CODE_EMPTY_INPUT = 2,
+  // `invalid_characters`.
+  TELNUM_ERROR_CODE_INVALID_CHARACTERS = 3,
+  // `extension_not_allowed`.
+  TELNUM_ERROR_CODE_EXTENSION_NOT_ALLOWED = 4,
+  // `invalid_tel_uri`.
+  TELNUM_ERROR_CODE_INVALID_TEL_URI = 5,
+  // `region_required`.
+  TELNUM_ERROR_CODE_REGION_REQUIRED = 6,
+  // `invalid_country_code`.
+  TELNUM_ERROR_CODE_INVALID_COUNTRY_CODE = 7,
+  // `too_short`.
+  TELNUM_ERROR_CODE_TOO_SHORT = 8,
+  // `too_long`.
+  TELNUM_ERROR_CODE_TOO_LONG = 9,
+  // `invalid_number`.
+  TELNUM_ERROR_CODE_INVALID_NUMBER = 10,
+  // `invalid_e164`.
+  TELNUM_ERROR_CODE_INVALID_E164 = 11,
+  // `invalid_country`.
+  TELNUM_ERROR_CODE_INVALID_COUNTRY = 12,
+  // `invalid_currency`.
+  TELNUM_ERROR_CODE_INVALID_CURRENCY = 13,
+  // `invalid_input`.
+  TELNUM_ERROR_CODE_INVALID_INPUT = 14,
+  // `not_found`.
+  TELNUM_ERROR_CODE_NOT_FOUND = 15,
+  // `forbidden`.
+  TELNUM_ERROR_CODE_FORBIDDEN = 16,
+  // `invalid_transition`.
+  TELNUM_ERROR_CODE_INVALID_TRANSITION = 17,
+  // `version_conflict`.
+  TELNUM_ERROR_CODE_VERSION_CONFLICT = 18,
+  // `number_not_bound`.
+  TELNUM_ERROR_CODE_NUMBER_NOT_BOUND = 19,
+  // `not_supported`.
+  TELNUM_ERROR_CODE_NOT_SUPPORTED = 20,
+  // `read_only_field`.
+  TELNUM_ERROR_CODE_READ_ONLY_FIELD = 21,
+  // `invalid_webhook_url`.
+  TELNUM_ERROR_CODE_INVALID_WEBHOOK_URL = 22,
+  // `validation_failed`.
+  TELNUM_ERROR_CODE_VALIDATION_FAILED = 23,
+  // `confirmation_required`.
+  TELNUM_ERROR_CODE_CONFIRMATION_REQUIRED = 24,
+  // `country_not_allowed`.
+  TELNUM_ERROR_CODE_COUNTRY_NOT_ALLOWED = 25,
+  // `did_cool_off_in_effect`.
+  TELNUM_ERROR_CODE_DID_COOL_OFF_IN_EFFECT = 26,
+  // `number_aging`.
+  TELNUM_ERROR_CODE_NUMBER_AGING = 27,
+  // `sub_account_mismatch`.
+  TELNUM_ERROR_CODE_SUB_ACCOUNT_MISMATCH = 28,
+  // `already_assigned`.
+  TELNUM_ERROR_CODE_ALREADY_ASSIGNED = 29,
+  // `not_assigned`.
+  TELNUM_ERROR_CODE_NOT_ASSIGNED = 30,
+  // `no_eligible_number`.
+  TELNUM_ERROR_CODE_NO_ELIGIBLE_NUMBER = 31,
+  // `already_exists`.
+  TELNUM_ERROR_CODE_ALREADY_EXISTS = 32,
+  // `idempotency_mismatch`.
+  TELNUM_ERROR_CODE_IDEMPOTENCY_MISMATCH = 33,
+  // `insufficient_balance`.
+  TELNUM_ERROR_CODE_INSUFFICIENT_BALANCE = 34,
+  // `provider_error`.
+  TELNUM_ERROR_CODE_PROVIDER_ERROR = 35,
+  // `store_error`.
+  TELNUM_ERROR_CODE_STORE_ERROR = 36,
+  // `no_master_account`.
+  TELNUM_ERROR_CODE_NO_MASTER_ACCOUNT = 37,
+  // `unknown_reference`.
+  TELNUM_ERROR_CODE_UNKNOWN_REFERENCE = 38,
+  // `kind_required`.
+  TELNUM_ERROR_CODE_KIND_REQUIRED = 39,
+  // `provider_rate_limited`.
+  TELNUM_ERROR_CODE_PROVIDER_RATE_LIMITED = 40,
+  // `idempotency_in_progress`.
+  TELNUM_ERROR_CODE_IDEMPOTENCY_IN_PROGRESS = 41,
+  // `call_in_future`.
+  TELNUM_ERROR_CODE_CALL_IN_FUTURE = 42,
+  // `not_initialized`.
+  TELNUM_ERROR_CODE_NOT_INITIALIZED = 43,
+  // `null_parameter`: a required pointer was NULL.
+  TELNUM_ERROR_CODE_NULL_PARAMETER = 1000,
+  // `invalid_utf8`: a string argument was not valid UTF-8.
+  TELNUM_ERROR_CODE_INVALID_UTF8 = 1001,
+  // `interior_nul`: a string argument contained a NUL byte.
+  TELNUM_ERROR_CODE_INTERIOR_NUL = 1002,
+  // `invalid_json`: a JSON argument was malformed or had the wrong shape.
+  TELNUM_ERROR_CODE_INVALID_JSON = 1003,
+  // `panic`: a panic was caught at the boundary (a bug in telnum: please report it).
+  TELNUM_ERROR_CODE_PANIC = 1004,
+  // `internal`: a result could not be written (a bug in telnum: please report it).
+  TELNUM_ERROR_CODE_INTERNAL = 1005,
+} TelnumErrorCode;
+
 // The outcome of every telnum C function. Values are fixed and never
 // reused; new ones are only ever added.
 typedef enum TelnumStatus {
@@ -31,10 +148,12 @@ typedef enum TelnumStatus {
   // Conflicts with the current state: version, cool-off, transition (409).
   TELNUM_STATUS_CONFLICT = 8,
   // The provider or the store failed (5xx), or the provider refused for
-  // its rate limit (429, `provider_rate_limited`).
+  // its rate limit (429, `provider_rate_limited`). A host callback that
+  // fails or writes something unreadable is reported here too, as
+  // `store_error` or `provider_error` naming the operation (or with the
+  // code the callback wrote, e.g. `version_conflict`). (Value 10 is
+  // retired.)
   TELNUM_STATUS_UPSTREAM = 9,
-  // A host callback returned an error or malformed output.
-  TELNUM_STATUS_CALLBACK_FAILED = 10,
   // A panic was caught at the boundary (a bug in telnum: please report).
   TELNUM_STATUS_PANIC = 11,
   // Any other error; see the last error's code.
@@ -72,13 +191,15 @@ typedef enum TelnumTier {
 // [`telnum_buffer_set`].
 typedef struct TelnumBuffer TelnumBuffer;
 
-// The service. Opaque; create with [`telnum_numbers_new_embedded`] or
-// [`telnum_numbers_new`], free with [`telnum_numbers_free`].
+// The service. Opaque; create with [`telnum_numbers_new`] (or
+// [`telnum_numbers_new_embedded`]), free with [`telnum_numbers_free`].
+// One handle may be used from several threads at once when its callbacks
+// allow it (the embedded store and simulated provider do).
 typedef struct TelnumNumbers TelnumNumbers;
 
 // A campaign's caller-ID pool. Opaque; create with [`telnum_pool_new`],
 // free with [`telnum_pool_free`]. Not thread-safe: use one handle from
-// one thread at a time.
+// one thread at a time (or guard it with a lock).
 typedef struct TelnumPool TelnumPool;
 
 // The result of [`telnum_pool_pick_e164`]: the caller ID to present and
@@ -125,6 +246,22 @@ typedef struct TelnumProviderVtable {
   void (*finalize)(void *userdata);
 } TelnumProviderVtable;
 
+// A host clock: writes the current time, in milliseconds since the Unix
+// epoch, to `*now_unix_ms` and returns `TELNUM_STATUS_OK`. Any other
+// status fails the operation that asked (telnum never falls back to the
+// system clock).
+typedef enum TelnumStatus (*TelnumClockFn)(void *userdata, int64_t *now_unix_ms);
+
+// A host clock (tests and simulations drive time with it).
+typedef struct TelnumClockVtable {
+  // Passed back to `now`.
+  void *userdata;
+  // Answers the current time.
+  TelnumClockFn now;
+  // Called once with `userdata` when the service is freed (may be NULL).
+  void (*finalize)(void *userdata);
+} TelnumClockVtable;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -136,9 +273,11 @@ extern "C" {
 // `s` must be NULL or a pointer telnum returned and that was not freed.
 void telnum_string_free(char *s);
 
-// The last error of this thread as JSON (`{"code","message","status",...}`),
-// as a new string to free with [`telnum_string_free`], or NULL when the
-// last call on this thread succeeded.
+// The last error of this thread as JSON (`{"code","message","status",...}`;
+// `status` is the HTTP status a host answers with), as a new string to
+// free with [`telnum_string_free`], or NULL when the last call on this
+// thread succeeded. Messages quote at most 200 bytes of what a callback
+// wrote.
 char *telnum_last_error(void);
 
 // A static, NUL-terminated name for a status value, e.g.
@@ -146,150 +285,929 @@ char *telnum_last_error(void);
 // takes an `int`, so any value a C caller passes is safe). Do not free it.
 const char *telnum_status_name(int status);
 
-// Parses what a person typed into E.164.
+// The code of the last error of this thread, or `TELNUM_ERROR_CODE_NONE`
+// when the last call on this thread succeeded. The same code as the
+// `code` field of [`telnum_last_error`], without parsing JSON.
+enum TelnumErrorCode telnum_last_error_code(void);
+
+// A static, NUL-terminated snake_case name for an error code value, e.g.
+// `"did_cool_off_in_effect"`; `"none"` for 0 and any value that is not a
+// code. Do not free it.
+const char *telnum_error_code_name(int code);
+
+// The library's version, e.g. `"0.1.0"` (static; do not free). Compare
+// with `TELNUM_VERSION_MAJOR`/`MINOR`/`PATCH` from the header you
+// compiled against.
+const char *telnum_version(void);
+
+// Parses what a person typed into E.164. `region` (ISO 3166-1 alpha-2)
+// interprets national formats; without it a national number is
+// `region_required`. Input is at most 250 characters.
 //
-// `input`/`input_len`: the text (UTF-8, no NUL). `region`/`region_len`: an
-// optional ISO 3166-1 alpha-2 default region for national formats; pass
-// NULL for none. On success writes to `*out_json` a JSON object
-// `{"e164","country_calling_code","national_number","region","kind"}`
-// to free with [`telnum_string_free`].
+// `input`: text (`string`, not JSON-quoted).
+// `region`: text (`Country`, not JSON-quoted); NULL for none.
+// On success writes the result, JSON `NumberInfo`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
-enum TelnumStatus telnum_e164_parse(const char *input,
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_parse_e164(const char *input,
                                     size_t input_len,
                                     const char *region,
                                     size_t region_len,
                                     char **out_json);
 
-// Runs any pure operation by its snake_case name (`parse_e164`, `apply`,
-// `check_outbound`, `pool_pick`, … — the names the vector files use) with
-// a JSON object of arguments. On success writes the JSON result.
+// Formats a canonical number: `e164`, `international` (the default),
+// `national` or `rfc3966`.
+//
+// `e164`: text (`E164`, not JSON-quoted).
+// `format`: text (`Format`, not JSON-quoted); NULL for none.
+// On success writes the result, JSON `string`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
-enum TelnumStatus telnum_call(const char *op_name,
-                              size_t op_len,
-                              const char *args,
-                              size_t args_len,
-                              char **out_json);
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_format_e164(const char *e164,
+                                     size_t e164_len,
+                                     const char *format,
+                                     size_t format_len,
+                                     char **out_json);
 
-// Formats a canonical number: `{"e164","format"?}` (`e164`,
-// `international` (default), `national`, `rfc3966`) → a JSON string.
+// Every error code, in table order (the C enum `TelnumErrorCode` numbers them
+// from 1 in this order).
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// On success writes the result, JSON `ErrorCode[]`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
-enum TelnumStatus telnum_e164_format(const char *args, size_t args_len, char **out_json);
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_error_codes(char **out_json);
 
-// Applies a lifecycle command: `{"record","command","actor","now","connection"?,"policy"?}`
-// → `{"record","events","effects"}`.
+// Applies a lifecycle command to a record (pure): the record after it, the
+// effects for the host and the audit events. The record comes back with its
+// secrets, for the caller's own storage.
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ record: PhoneNumberInput; command: Command; actor: Actor;
+// now: Rfc3339; connection?: Connection | null; policy?: LifecyclePolicy }`.
+// On success writes the result, JSON `Outcome`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
-enum TelnumStatus telnum_lifecycle_apply(const char *args, size_t args_len, char **out_json);
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_apply_command(const char *args, size_t args_len, char **out_json);
 
-// `{"record","country"}` → `null`, or `country_not_allowed` (inbound).
+// `country_not_allowed` unless the number may receive a call from `country`;
+// `null` otherwise.
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ record: PhoneNumberInput; country: Country }`.
+// On success writes the result, JSON `null`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_check_inbound(const char *args, size_t args_len, char **out_json);
 
-// `{"record","country"}` → `null`, or `country_not_allowed` (outbound).
+// `country_not_allowed` unless the number may call `country`; `null`
+// otherwise.
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ record: PhoneNumberInput; country: Country }`.
+// On success writes the result, JSON `null`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_check_outbound(const char *args, size_t args_len, char **out_json);
 
-// `{"record","actor","connection"?}` → the detail page's actions.
+// What the detail screen may offer for a number, for this actor.
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ record: PhoneNumberInput; actor: Actor; connection?:
+// Connection | null }`.
+// On success writes the result, JSON `AllowedActions`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_allowed_actions(const char *args, size_t args_len, char **out_json);
 
-// `{"connections","actor"}` → the add-number wizard's sources.
+// The add-number wizard's sources for this actor and these connections.
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ connections: Connection[]; actor: Actor }`.
+// On success writes the result, JSON `AddSources`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_add_sources(const char *args, size_t args_len, char **out_json);
 
-// `{"draft","connections","actor"}` → the validated manual draft, or
-// `validation_failed` with every problem.
+// Validates the wizard's manual path; `validation_failed` lists every problem.
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ draft: ManualDraft; connections: Connection[]; actor: Actor
+// }`.
+// On success writes the result, JSON `ValidManualDraft`, to `*out_json`; free
+// it with `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_validate_manual_draft(const char *args, size_t args_len, char **out_json);
 
-// `{"draft","connections","actor"}` → the validated import, or
-// `validation_failed` / `confirmation_required`.
+// Validates the wizard's import path; `validation_failed` lists every problem.
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ draft: ImportDraft; connections: Connection[]; actor: Actor
+// }`.
+// On success writes the result, JSON `ValidImport`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_validate_import(const char *args, size_t args_len, char **out_json);
 
-// `{"last_call_at"?,"now","cool_off_seconds"?}` → `null`, or
-// `did_cool_off_in_effect` with `cool_off_until`, `cool_off_remaining_seconds`.
+// `did_cool_off_in_effect` (with `cool_off_until` and
+// `cool_off_remaining_seconds`) inside the cool-off window after the last
+// call; `null` otherwise.
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ last_call_at?: Rfc3339 | null; now: Rfc3339;
+// cool_off_seconds?: number }`.
+// On success writes the result, JSON `null`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_check_cool_off(const char *args, size_t args_len, char **out_json);
 
-// `{"released_by","released_at","acquirer","now","aging_seconds"?}` →
-// `null`, or `number_aging`.
+// `number_aging` while another tenant's release of the number is aging; `null`
+// otherwise.
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ released_by: string; released_at: Rfc3339; acquirer: string;
+// now: Rfc3339; aging_seconds?: number }`.
+// On success writes the result, JSON `null`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_check_aging(const char *args, size_t args_len, char **out_json);
 
-// `{"record","expected_version"}` → `null`, or `version_conflict`.
+// `version_conflict` unless the record is at `expected_version`; `null`
+// otherwise.
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ record: PhoneNumberInput; expected_version: number }`.
+// On success writes the result, JSON `null`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_check_version(const char *args, size_t args_len, char **out_json);
 
-// `{"records","owned","now","pending_timeout_seconds"?}` → the sync diff.
+// Reconciliation as a diff of the provider's inventory against the records
+// (pure).
 //
-// `args`/`args_len`: a JSON object (see `telnum::json`). On success writes
-// the JSON result to `*out_json` (free with `telnum_string_free`).
+// `args`: JSON `{ records: PhoneNumberInput[]; owned: OwnedNumber[]; now:
+// Rfc3339; pending_timeout_seconds?: number }`.
+// On success writes the result, JSON `SyncDiff`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
 //
 // # Safety
-// Pointers must be NULL or valid for their lengths; `out_json` writable.
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_sync_diff(const char *args, size_t args_len, char **out_json);
 
-// Creates a pool from its JSON definition (`PoolSpec`) and an optional
-// usage snapshot (NULL for none). On success writes the handle to `*out`.
+// Pool pick on a snapshot (`{pool, usage}`) the caller keeps itself: the pick
+// and the usage after its delta.
+//
+// `args`: JSON `{ pool: PoolSpec; usage?: Usage | null; callee: Callee; now:
+// Rfc3339 }`.
+// On success writes the result, JSON `{ pick: Pick; usage: Usage }`, to
+// `*out_json`; free it with `telnum_string_free`. Nothing is written on
+// failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_snapshot_pick(const char *args, size_t args_len, char **out_json);
+
+// Stateless: the usage after a pick's delta.
+//
+// `args`: JSON `{ pool: PoolSpec; usage?: Usage | null; delta: PickDelta }`.
+// On success writes the result, JSON `{ usage: Usage }`, to `*out_json`; free
+// it with `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_snapshot_apply(const char *args, size_t args_len, char **out_json);
+
+// Stateless: records a call's outcome and applies the health rules; the
+// update, the pool and the usage after it.
+//
+// `args`: JSON `{ pool: PoolSpec; usage?: Usage | null; outcome: CallOutcome
+// }`.
+// On success writes the result, JSON `{ update: OutcomeUpdate; pool: PoolSpec;
+// usage: Usage }`, to `*out_json`; free it with `telnum_string_free`. Nothing
+// is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_snapshot_record_outcome(const char *args,
+                                                 size_t args_len,
+                                                 char **out_json);
+
+// Stateless: the Campaign Health rows of a pool snapshot.
+//
+// `args`: JSON `{ pool: PoolSpec; usage?: Usage | null; now: Rfc3339 }`.
+// On success writes the result, JSON `HealthRow[]`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_snapshot_campaign_health(const char *args,
+                                                  size_t args_len,
+                                                  char **out_json);
+
+// Which member should call `callee` now (pure: apply the pick's delta to count
+// it).
+//
+// `callee`: JSON `Callee`.
+// `now`: RFC 3339 text.
+// On success writes the result, JSON `Pick`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_pick(struct TelnumPool *pool,
+                                   const char *callee,
+                                   size_t callee_len,
+                                   const char *now,
+                                   size_t now_len,
+                                   char **out_json);
+
+// Applies a pick's delta (this dialer's or another's).
+//
+// `delta`: JSON `PickDelta`.
+// Writes nothing.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_apply(struct TelnumPool *pool, const char *delta, size_t delta_len);
+
+// Records a call's outcome, applies the health rules to this pool and returns
+// the update (counters, status change, events).
+//
+// `outcome`: JSON `CallOutcome`.
+// On success writes the result, JSON `OutcomeUpdate`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_record_outcome(struct TelnumPool *pool,
+                                             const char *outcome,
+                                             size_t outcome_len,
+                                             char **out_json);
+
+// The Campaign Health rows as of `now`.
+//
+// `now`: RFC 3339 text.
+// On success writes the result, JSON `HealthRow[]`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_campaign_health(struct TelnumPool *pool,
+                                              const char *now,
+                                              size_t now_len,
+                                              char **out_json);
+
+// Sets a member's authoritative call count for `day` (from the shared store),
+// so that the daily cap holds across dialers.
+//
+// `number_id`: text (`string`, not JSON-quoted).
+// `day`: text (`Day`, not JSON-quoted).
+// `calls`: a count.
+// Writes nothing.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_set_calls_today(struct TelnumPool *pool,
+                                              const char *number_id,
+                                              size_t number_id_len,
+                                              const char *day,
+                                              size_t day_len,
+                                              uint32_t calls);
+
+// Adds a member or replaces the member with the same `number_id`.
+//
+// `member`: JSON `Member`.
+// Writes nothing.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_upsert_member(struct TelnumPool *pool,
+                                            const char *member,
+                                            size_t member_len);
+
+// Sets a member's pool status (`{"state":"active"}`, `paused` with `until`,
+// `removed` with `reason`).
+//
+// `number_id`: text (`string`, not JSON-quoted).
+// `status`: JSON `MemberStatus`.
+// Writes nothing.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_set_member_status(struct TelnumPool *pool,
+                                                const char *number_id,
+                                                size_t number_id_len,
+                                                const char *status,
+                                                size_t status_len);
+
+// The usage snapshot (calls per day, callee history, sticky bindings).
+//
+// On success writes the result, JSON `Usage`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_usage(struct TelnumPool *pool, char **out_json);
+
+// The pool definition, with member statuses as they are now.
+//
+// On success writes the result, JSON `PoolSpec`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_spec(struct TelnumPool *pool, char **out_json);
+
+// Adds or replaces a telephony connection in the store.
+//
+// `connection`: JSON `Connection`.
+// Writes nothing.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_put_connection(struct TelnumNumbers *numbers,
+                                                const char *connection,
+                                                size_t connection_len);
+
+// Adds or replaces a sub-account (`{id, master, tenant}`) in the store;
+// `assign_sub_account` resolves sub-accounts only through it.
+//
+// `sub_account`: JSON `SubAccountRecord`.
+// Writes nothing.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_put_sub_account(struct TelnumNumbers *numbers,
+                                                 const char *sub_account,
+                                                 size_t sub_account_len);
+
+// Simulated provider only: gives a connection a number it owns outside the app
+// (to try import and sync).
+//
+// `connection_id`: text (`string`, not JSON-quoted).
+// `owned`: JSON `OwnedNumber`.
+// Writes nothing.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_simulate_owned_number(struct TelnumNumbers *numbers,
+                                                       const char *connection_id,
+                                                       size_t connection_id_len,
+                                                       const char *owned,
+                                                       size_t owned_len);
+
+// Simulated provider only: the number disappears from the connection's account
+// (drift). Answers whether the account owned it.
+//
+// `connection_id`: text (`string`, not JSON-quoted).
+// `e164`: text (`E164`, not JSON-quoted).
+// On success writes the result, JSON `boolean`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_simulate_drop_number(struct TelnumNumbers *numbers,
+                                                      const char *connection_id,
+                                                      size_t connection_id_len,
+                                                      const char *e164,
+                                                      size_t e164_len,
+                                                      char **out_json);
+
+// Simulated provider only: behave as real providers do at times (`{action:
+// "hold_orders", hold}`, `{action: "settle_orders", complete}`, `{action:
+// "rate_limit", calls, retry_after_seconds}`, `{action: "fail_after_purchase",
+// calls}`, `{action: "drop_number", connection_id, e164}`). Answers whether it
+// applied.
+//
+// `simulation`: JSON `Simulation`.
+// On success writes the result, JSON `boolean`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_simulate(struct TelnumNumbers *numbers,
+                                          const char *simulation,
+                                          size_t simulation_len,
+                                          char **out_json);
+
+// A page of the tenant's numbers (`query`: `page`/`per_page` (1–100) or
+// `limit`/`offset`, `search`, filters).
+//
+// `actor`: JSON `Actor`.
+// `query`: JSON `ListQuery`; NULL for none.
+// On success writes the result, JSON `Page<PhoneNumber>`, to `*out_json`; free
+// it with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_list(struct TelnumNumbers *numbers,
+                                      const char *actor,
+                                      size_t actor_len,
+                                      const char *query,
+                                      size_t query_len,
+                                      char **out_json);
+
+// Searches the provider's inventory (`query.country` required).
+//
+// `actor`: JSON `Actor`.
+// `connection_id`: text (`string`, not JSON-quoted).
+// `query`: JSON `AvailableQuery`.
+// On success writes the result, JSON `AvailableNumber[]`, to `*out_json`; free
+// it with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_available(struct TelnumNumbers *numbers,
+                                           const char *actor,
+                                           size_t actor_len,
+                                           const char *connection_id,
+                                           size_t connection_id_len,
+                                           const char *query,
+                                           size_t query_len,
+                                           char **out_json);
+
+// The provider's price list for a country.
+//
+// `actor`: JSON `Actor`.
+// `connection_id`: text (`string`, not JSON-quoted).
+// `country`: text (`Country`, not JSON-quoted).
+// On success writes the result, JSON `PriceEntry[]`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_pricing(struct TelnumNumbers *numbers,
+                                         const char *actor,
+                                         size_t actor_len,
+                                         const char *connection_id,
+                                         size_t connection_id_len,
+                                         const char *country,
+                                         size_t country_len,
+                                         char **out_json);
+
+// Per country: the kinds in stock and whether pricing is known.
+//
+// `actor`: JSON `Actor`.
+// `connection_id`: text (`string`, not JSON-quoted).
+// On success writes the result, JSON `CountryOffer[]`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_countries(struct TelnumNumbers *numbers,
+                                           const char *actor,
+                                           size_t actor_len,
+                                           const char *connection_id,
+                                           size_t connection_id_len,
+                                           char **out_json);
+
+// Buys numbers, idempotent on `request.idempotency_key`: a retry answers the
+// first result; a concurrent one `idempotency_in_progress`.
+//
+// `actor`: JSON `Actor`.
+// `request`: JSON `PurchaseRequest`.
+// On success writes the result, JSON `PurchaseResult`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_purchase(struct TelnumNumbers *numbers,
+                                          const char *actor,
+                                          size_t actor_len,
+                                          const char *request,
+                                          size_t request_len,
+                                          char **out_json);
+
+// Imports numbers the provider account already owns
+// (`confirm_replace_webhooks` required).
+//
+// `actor`: JSON `Actor`.
+// `request`: JSON `ImportRequest`.
+// On success writes the result, JSON `ImportResult`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_import_owned(struct TelnumNumbers *numbers,
+                                              const char *actor,
+                                              size_t actor_len,
+                                              const char *request,
+                                              size_t request_len,
+                                              char **out_json);
+
+// The provider account's numbers, each `already_imported` or `not_in_app`.
+//
+// `actor`: JSON `Actor`.
+// `connection_id`: text (`string`, not JSON-quoted).
+// On success writes the result, JSON `OwnedEntry[]`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_owned(struct TelnumNumbers *numbers,
+                                       const char *actor,
+                                       size_t actor_len,
+                                       const char *connection_id,
+                                       size_t connection_id_len,
+                                       char **out_json);
+
+// Registers a number the tenant brings (BYOT).
+//
+// `actor`: JSON `Actor`.
+// `draft`: JSON `ManualDraft`.
+// On success writes the result, JSON `Changed`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_add_manual(struct TelnumNumbers *numbers,
+                                            const char *actor,
+                                            size_t actor_len,
+                                            const char *draft,
+                                            size_t draft_len,
+                                            char **out_json);
+
+// One number with its connection and allowed actions; `reveal_secrets`
+// (admins) shows SIP credentials.
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// `reveal_secrets`: non-zero for true; 0 for the default (false).
+// On success writes the result, JSON `NumberDetails`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_get(struct TelnumNumbers *numbers,
+                                     const char *actor,
+                                     size_t actor_len,
+                                     const char *id,
+                                     size_t id_len,
+                                     int reveal_secrets,
+                                     char **out_json);
+
+// A page of the number's audit trail, newest first (`query`: `limit` 1–100,
+// `offset`).
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// `query`: JSON `EventQuery`; NULL for none.
+// On success writes the result, JSON `Page<AuditEvent>`, to `*out_json`; free
+// it with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_audit(struct TelnumNumbers *numbers,
+                                       const char *actor,
+                                       size_t actor_len,
+                                       const char *id,
+                                       size_t id_len,
+                                       const char *query,
+                                       size_t query_len,
+                                       char **out_json);
+
+// Changes fields; with `expected_version` a stale write is `version_conflict`.
+// A patch that changes nothing writes nothing.
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// `patch`: JSON `Patch`.
+// `expected_version`: a version; negative for none.
+// On success writes the result, JSON `Changed`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_update(struct TelnumNumbers *numbers,
+                                        const char *actor,
+                                        size_t actor_len,
+                                        const char *id,
+                                        size_t id_len,
+                                        const char *patch,
+                                        size_t patch_len,
+                                        int64_t expected_version,
+                                        char **out_json);
+
+// Activates (needs an active connection bound to the number's tenant).
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// On success writes the result, JSON `Changed`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_activate(struct TelnumNumbers *numbers,
+                                          const char *actor,
+                                          size_t actor_len,
+                                          const char *id,
+                                          size_t id_len,
+                                          char **out_json);
+
+// Deactivates.
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// On success writes the result, JSON `Changed`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_deactivate(struct TelnumNumbers *numbers,
+                                            const char *actor,
+                                            size_t actor_len,
+                                            const char *id,
+                                            size_t id_len,
+                                            char **out_json);
+
+// Reconciles a connection with its provider.
+//
+// `actor`: JSON `Actor`.
+// `connection_id`: text (`string`, not JSON-quoted).
+// On success writes the result, JSON `SyncReport`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_sync(struct TelnumNumbers *numbers,
+                                      const char *actor,
+                                      size_t actor_len,
+                                      const char *connection_id,
+                                      size_t connection_id_len,
+                                      char **out_json);
+
+// Reconciles every active connection of the actor's tenant; a failing
+// connection is in `errors` (step `connection`) and does not stop the others.
+//
+// `actor`: JSON `Actor`.
+// On success writes the result, JSON `SyncReport`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_sync_account(struct TelnumNumbers *numbers,
+                                              const char *actor,
+                                              size_t actor_len,
+                                              char **out_json);
+
+// Re-reads one number from the provider.
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// On success writes the result, JSON `Changed`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_resync(struct TelnumNumbers *numbers,
+                                        const char *actor,
+                                        size_t actor_len,
+                                        const char *id,
+                                        size_t id_len,
+                                        char **out_json);
+
+// Configures webhooks at the provider, then on the record (`not_supported`
+// when the vendor cannot).
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// `webhooks`: JSON `Partial<WebhookConfig>`.
+// On success writes the result, JSON `Changed`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_configure_webhooks(struct TelnumNumbers *numbers,
+                                                    const char *actor,
+                                                    size_t actor_len,
+                                                    const char *id,
+                                                    size_t id_len,
+                                                    const char *webhooks,
+                                                    size_t webhooks_len,
+                                                    char **out_json);
+
+// Releases: `hard` (the default) deletes the record and leaves an aging
+// tombstone, `soft` keeps it as released. `not_supported` when the vendor
+// cannot release through the API.
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// `mode`: text (`'hard' | 'soft'`, not JSON-quoted); NULL for none.
+// On success writes the result, JSON `Released`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_release(struct TelnumNumbers *numbers,
+                                         const char *actor,
+                                         size_t actor_len,
+                                         const char *id,
+                                         size_t id_len,
+                                         const char *mode,
+                                         size_t mode_len,
+                                         char **out_json);
+
+// Assigns to a sub-account of the number's master account, resolved through
+// the store: `unknown_reference` for an unknown or another tenant's
+// sub-account, `no_master_account`, `sub_account_mismatch`.
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// `sub_account`: text (`string`, not JSON-quoted).
+// On success writes the result, JSON `Changed`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_assign_sub_account(struct TelnumNumbers *numbers,
+                                                    const char *actor,
+                                                    size_t actor_len,
+                                                    const char *id,
+                                                    size_t id_len,
+                                                    const char *sub_account,
+                                                    size_t sub_account_len,
+                                                    char **out_json);
+
+// Moves the number back to the master account: `did_cool_off_in_effect` within
+// the cool-off after its last call, unless an admin forces it.
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// `force`: non-zero for true; 0 for the default (false).
+// On success writes the result, JSON `Changed`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_unassign_sub_account(struct TelnumNumbers *numbers,
+                                                      const char *actor,
+                                                      size_t actor_len,
+                                                      const char *id,
+                                                      size_t id_len,
+                                                      int force,
+                                                      char **out_json);
+
+// Records a call at `at`: usage, not a change (no version bump, no event).
+// `call_in_future` for a time more than 300 s ahead of the clock.
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// `at`: RFC 3339 text.
+// On success writes the result, JSON `PhoneNumber`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_record_call(struct TelnumNumbers *numbers,
+                                             const char *actor,
+                                             size_t actor_len,
+                                             const char *id,
+                                             size_t id_len,
+                                             const char *at,
+                                             size_t at_len,
+                                             char **out_json);
+
+// Creates a pool from its JSON definition (`PoolSpec`; `daily_cap` 1–150,
+// weight 0 never picked) and an optional usage snapshot (`Usage` JSON, NULL for
+// none). On success writes the handle to `*out`; free it with
+// [`telnum_pool_free`].
 //
 // # Safety
 // Pointers must be NULL (where allowed) or valid for their lengths.
@@ -306,54 +1224,10 @@ enum TelnumStatus telnum_pool_new(const char *spec,
 // `pool` must be NULL or a handle from [`telnum_pool_new`] not yet freed.
 void telnum_pool_free(struct TelnumPool *pool);
 
-// Picks the caller ID for a callee (`Callee` JSON) at `now` (RFC 3339).
-// Pure: apply the returned `delta` with [`telnum_pool_apply`] (after your
-// shared store accepted it). Writes the `Pick` JSON.
-//
-// # Safety
-// `pool` from [`telnum_pool_new`]; other pointers valid for their lengths.
-enum TelnumStatus telnum_pool_pick(struct TelnumPool *pool,
-                                   const char *callee,
-                                   size_t callee_len,
-                                   const char *now,
-                                   size_t now_len,
-                                   char **out_json);
-
-// Applies a pick's delta (`PickDelta` JSON, this dialer's or another's).
-//
-// # Safety
-// `pool` from [`telnum_pool_new`]; `delta` valid for `delta_len`.
-enum TelnumStatus telnum_pool_apply(struct TelnumPool *pool, const char *delta, size_t delta_len);
-
-// Records a call's outcome (`CallOutcome` JSON), applies the health rules
-// and writes the `OutcomeUpdate` JSON.
-//
-// # Safety
-// `pool` from [`telnum_pool_new`]; other pointers valid for their lengths.
-enum TelnumStatus telnum_pool_record_outcome(struct TelnumPool *pool,
-                                             const char *outcome,
-                                             size_t outcome_len,
-                                             char **out_json);
-
-// Writes the Campaign Health rows as of `now` (RFC 3339).
-//
-// # Safety
-// `pool` from [`telnum_pool_new`]; other pointers valid for their lengths.
-enum TelnumStatus telnum_pool_health(struct TelnumPool *pool,
-                                     const char *now,
-                                     size_t now_len,
-                                     char **out_json);
-
-// Writes the pool's usage snapshot (`Usage` JSON).
-//
-// # Safety
-// `pool` from [`telnum_pool_new`]; `out_json` writable.
-enum TelnumStatus telnum_pool_usage(struct TelnumPool *pool, char **out_json);
-
 // The hot path of a dialer: picks the caller ID for a callee given as a
 // canonical E.164 string (no history, no JSON) at `now_unix_ms`, and,
 // when `commit` is true, applies the pick's delta to this pool at once.
-// Use [`telnum_pool_pick`] when the callee has a history or a sticky
+// Use `telnum_pool_pick` when the callee has a history or a sticky
 // binding, or when the delta must go through a shared store first.
 //
 // # Safety
@@ -373,9 +1247,10 @@ enum TelnumStatus telnum_pool_pick_e164(struct TelnumPool *pool,
 // `buffer` is the one telnum passed to the callback; `data` valid for `len`.
 enum TelnumStatus telnum_buffer_set(struct TelnumBuffer *buffer, const char *data, size_t len);
 
-// Creates a service on the embedded in-memory store and simulated
-// provider. `config` is an optional `ServiceConfig` JSON (NULL for the
-// defaults).
+// Creates a service on the embedded in-memory store, simulated provider
+// and system clock: `telnum_numbers_new(NULL, NULL, NULL, config_json,
+// config_len, out)`. `config_json` is an optional `ServiceConfig` JSON
+// (NULL for the defaults). Free it with [`telnum_numbers_free`].
 //
 // # Safety
 // Pointers must be NULL (where allowed) or valid for their lengths.
@@ -383,91 +1258,28 @@ enum TelnumStatus telnum_numbers_new_embedded(const char *config_json,
                                               size_t config_len,
                                               struct TelnumNumbers **out);
 
-// Creates a service over a store and a provider written in C. Either
-// vtable may be NULL to use the embedded store / simulated provider. The
-// vtables are copied; their finalisers run in [`telnum_numbers_free`] (or
-// at once if creation fails).
+// Creates a service over a store, a provider and a clock written in C.
+// Any vtable may be NULL for the embedded store, the simulated provider
+// or the system clock. The vtables are copied; their finalisers run in
+// [`telnum_numbers_free`] (or at once if creation fails). On success
+// writes the handle to `*out`; free it with [`telnum_numbers_free`].
 //
 // # Safety
-// Vtables must be NULL or valid, with callbacks safe to call from the
+// Vtables must be NULL or valid, with callbacks safe to call from every
 // thread that uses the handle.
 enum TelnumStatus telnum_numbers_new(const struct TelnumStoreVtable *store,
                                      const struct TelnumProviderVtable *provider,
+                                     const struct TelnumClockVtable *clock,
                                      const char *config_json,
                                      size_t config_len,
                                      struct TelnumNumbers **out);
 
-// Frees a service (running the vtables' finalisers). NULL is ignored.
+// Frees a service (running the vtables' finalisers). NULL is ignored;
+// never free a handle twice.
 //
 // # Safety
 // `numbers` must be NULL or a handle not yet freed.
 void telnum_numbers_free(struct TelnumNumbers *numbers);
-
-// Runs a service operation (`list`, `available`, `pricing`, `countries`,
-// `purchase`, `import_owned`, `owned`, `add_manual`, `get`, `audit`,
-// `update`, `activate`, `deactivate`, `sync`, `sync_account`, `resync`,
-// `configure_webhooks`, `release`, `assign_sub_account`,
-// `unassign_sub_account`, `record_call`) with a JSON object of arguments
-// (always `actor`; `id` or `connection_id`; see
-// `telnum::json::call_service`). Blocks until done; writes the JSON result.
-// Commands on one number answer `{"number", "events"}` (`release`: a
-// `number` of `null` after a hard delete); `purchase`, `import_owned` and
-// the syncs carry `events` too.
-//
-// # Safety
-// `numbers` from a constructor; other pointers valid for their lengths.
-enum TelnumStatus telnum_numbers_call(struct TelnumNumbers *numbers,
-                                      const char *op,
-                                      size_t op_len,
-                                      const char *args,
-                                      size_t args_len,
-                                      char **out_json);
-
-// Adds or replaces a telephony connection (`Connection` JSON) in the store.
-//
-// # Safety
-// `numbers` from a constructor; `connection` valid for its length.
-enum TelnumStatus telnum_numbers_put_connection(struct TelnumNumbers *numbers,
-                                                const char *connection,
-                                                size_t connection_len);
-
-// Adds or replaces a sub-account (`SubAccountRecord` JSON:
-// `{"id","master","tenant"}`) in the store. `assign_sub_account` resolves
-// sub-accounts only through the store.
-//
-// # Safety
-// `numbers` from a constructor; `sub_account` valid for its length.
-enum TelnumStatus telnum_numbers_put_sub_account(struct TelnumNumbers *numbers,
-                                                 const char *sub_account,
-                                                 size_t sub_account_len);
-
-// Simulated provider only: gives connection `connection_id` a number it
-// owns outside the app (`OwnedNumber` JSON), to try import and sync.
-//
-// # Safety
-// `numbers` from a constructor; other pointers valid for their lengths.
-enum TelnumStatus telnum_numbers_simulate_owned(struct TelnumNumbers *numbers,
-                                                const char *connection_id,
-                                                size_t connection_id_len,
-                                                const char *owned,
-                                                size_t owned_len);
-
-// Simulated provider only: makes it behave as real providers do at times.
-// `simulation` is JSON, one of `{"action":"hold_orders","hold":true}`,
-// `{"action":"settle_orders","complete":true}`,
-// `{"action":"rate_limit","calls":1,"retry_after_seconds":30}`,
-// `{"action":"fail_after_purchase","calls":1}`,
-// `{"action":"drop_number","connection_id":"…","e164":"+…"}`. `applied`
-// (may be NULL) is set to 1 when it applied, 0 otherwise (a dropped
-// number the account did not own).
-//
-// # Safety
-// `numbers` from a constructor; `simulation` valid for its length;
-// `applied` NULL or valid.
-enum TelnumStatus telnum_numbers_simulate(struct TelnumNumbers *numbers,
-                                          const char *simulation,
-                                          size_t simulation_len,
-                                          int *applied);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -69,7 +69,7 @@ pub unsafe extern "C" fn telnum_bench_native_pick_ns(
 }
 
 /// Times `n` native parses (`E164::parse` then `info()`, the information
-/// `telnum_e164_parse` returns, without its JSON) of `inputs`, each with
+/// `telnum_parse_e164` returns, without its JSON) of `inputs`, each with
 /// its optional two-letter default region (NULL for none), and returns ns
 /// per parse, or a negative value on a NULL argument or a failed parse.
 ///

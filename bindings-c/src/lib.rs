@@ -15,16 +15,27 @@ use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_int, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use telnum::{Country, Error, E164};
+use telnum::Error;
 
+mod args;
 #[cfg(feature = "bench-hooks")]
 mod bench_hooks;
+#[rustfmt::skip]
+mod generated;
 mod ops;
 mod service;
 #[cfg(feature = "bench-hooks")]
 pub use bench_hooks::*;
+pub use generated::*;
 pub use ops::*;
 pub use service::*;
+
+/// The library's version, major part (also `telnum_version()`).
+pub const TELNUM_VERSION_MAJOR: u32 = 0;
+/// The library's version, minor part.
+pub const TELNUM_VERSION_MINOR: u32 = 1;
+/// The library's version, patch part.
+pub const TELNUM_VERSION_PATCH: u32 = 0;
 
 /// The outcome of every telnum C function. Values are fixed and never
 /// reused; new ones are only ever added.
@@ -50,10 +61,12 @@ pub enum TelnumStatus {
     /// Conflicts with the current state: version, cool-off, transition (409).
     Conflict = 8,
     /// The provider or the store failed (5xx), or the provider refused for
-    /// its rate limit (429, `provider_rate_limited`).
+    /// its rate limit (429, `provider_rate_limited`). A host callback that
+    /// fails or writes something unreadable is reported here too, as
+    /// `store_error` or `provider_error` naming the operation (or with the
+    /// code the callback wrote, e.g. `version_conflict`). (Value 10 is
+    /// retired.)
     Upstream = 9,
-    /// A host callback returned an error or malformed output.
-    CallbackFailed = 10,
     /// A panic was caught at the boundary (a bug in telnum: please report).
     Panic = 11,
     /// Any other error; see the last error's code.
@@ -90,13 +103,15 @@ pub(crate) type FfiResult<T> = Result<T, Failure>;
 
 thread_local! {
     static LAST_ERROR: RefCell<Option<String>> = const { RefCell::new(None) };
+    static LAST_CODE: Cell<TelnumErrorCode> = const { Cell::new(TelnumErrorCode::None) };
     /// Whether `LAST_ERROR` holds an error: a success checks this flag
     /// rather than borrowing the cell.
     static HAS_ERROR: Cell<bool> = const { Cell::new(false) };
 }
 
-fn set_last_error(json: Option<String>) {
+fn set_last_error(json: Option<String>, code: TelnumErrorCode) {
     HAS_ERROR.with(|h| h.set(json.is_some()));
+    LAST_CODE.with(|c| c.set(code));
     LAST_ERROR.with(|e| *e.borrow_mut() = json);
 }
 
@@ -104,21 +119,29 @@ fn set_last_error(json: Option<String>) {
 /// there is one (on a hot path there is usually nothing to clear).
 fn clear_last_error() {
     if HAS_ERROR.with(Cell::get) {
-        set_last_error(None);
+        set_last_error(None, TelnumErrorCode::None);
     }
 }
 
-fn boundary_json(status: TelnumStatus, message: &str) -> String {
-    let code = match status {
-        TelnumStatus::NullParameter => "null_parameter",
-        TelnumStatus::InvalidUtf8 => "invalid_utf8",
-        TelnumStatus::InteriorNul => "interior_nul",
-        TelnumStatus::InvalidJson => "invalid_json",
-        TelnumStatus::CallbackFailed => "callback_failed",
-        TelnumStatus::Panic => "panic",
-        _ => "internal",
-    };
-    serde_json::json!({ "code": code, "message": message, "status": status as i32 }).to_string()
+/// The code of a failure at the boundary itself, and its HTTP status.
+fn boundary_code(status: TelnumStatus) -> (&'static str, u16) {
+    match status {
+        TelnumStatus::NullParameter => ("null_parameter", 400),
+        TelnumStatus::InvalidUtf8 => ("invalid_utf8", 400),
+        TelnumStatus::InteriorNul => ("interior_nul", 400),
+        TelnumStatus::InvalidJson => ("invalid_json", 400),
+        TelnumStatus::InvalidInput => ("invalid_input", 400),
+        TelnumStatus::Panic => ("panic", 500),
+        _ => ("internal", 500),
+    }
+}
+
+fn boundary_json(status: TelnumStatus, message: &str) -> (String, TelnumErrorCode) {
+    let (code, http) = boundary_code(status);
+    (
+        serde_json::json!({ "code": code, "message": message, "status": http }).to_string(),
+        TelnumErrorCode::from_name(code),
+    )
 }
 
 /// Runs `f` inside the panic boundary, records the last error, and maps the
@@ -130,18 +153,21 @@ pub(crate) fn boundary(f: impl FnOnce() -> FfiResult<()>) -> TelnumStatus {
             TelnumStatus::Ok
         }
         Ok(Err(Failure::Core(e))) => {
-            set_last_error(Some(e.to_json().to_string()));
+            set_last_error(
+                Some(e.to_json().to_string()),
+                TelnumErrorCode::from_name(e.code()),
+            );
             TelnumStatus::of(&e)
         }
         Ok(Err(Failure::Status(s, message))) => {
-            set_last_error(Some(boundary_json(s, &message)));
+            let (json, code) = boundary_json(s, &message);
+            set_last_error(Some(json), code);
             s
         }
         Err(_) => {
-            set_last_error(Some(boundary_json(
-                TelnumStatus::Panic,
-                "a panic was caught at the C boundary",
-            )));
+            let (json, code) =
+                boundary_json(TelnumStatus::Panic, "a panic was caught at the C boundary");
+            set_last_error(Some(json), code);
             TelnumStatus::Panic
         }
     }
@@ -223,10 +249,6 @@ pub(crate) fn json<T: serde::Serialize>(v: &T) -> FfiResult<String> {
     serde_json::to_string(v).map_err(|e| Failure::Status(TelnumStatus::Other, e.to_string()))
 }
 
-pub(crate) fn parse_region(region: Option<&str>) -> FfiResult<Option<Country>> {
-    Ok(region.map(Country::new).transpose()?)
-}
-
 /// Frees a string returned by telnum. NULL is ignored. Never pass a string
 /// that telnum did not return, and never free one twice.
 ///
@@ -243,9 +265,11 @@ pub unsafe extern "C" fn telnum_string_free(s: *mut c_char) {
     }));
 }
 
-/// The last error of this thread as JSON (`{"code","message","status",...}`),
-/// as a new string to free with [`telnum_string_free`], or NULL when the
-/// last call on this thread succeeded.
+/// The last error of this thread as JSON (`{"code","message","status",...}`;
+/// `status` is the HTTP status a host answers with), as a new string to
+/// free with [`telnum_string_free`], or NULL when the last call on this
+/// thread succeeded. Messages quote at most 200 bytes of what a callback
+/// wrote.
 #[no_mangle]
 pub extern "C" fn telnum_last_error() -> *mut c_char {
     catch_unwind(|| {
@@ -273,7 +297,6 @@ pub extern "C" fn telnum_status_name(status: c_int) -> *const c_char {
         7 => b"forbidden\0",
         8 => b"conflict\0",
         9 => b"upstream\0",
-        10 => b"callback_failed\0",
         11 => b"panic\0",
         12 => b"other\0",
         _ => b"unknown\0",
@@ -281,36 +304,28 @@ pub extern "C" fn telnum_status_name(status: c_int) -> *const c_char {
     s.as_ptr().cast()
 }
 
-/// Parses what a person typed into E.164.
-///
-/// `input`/`input_len`: the text (UTF-8, no NUL). `region`/`region_len`: an
-/// optional ISO 3166-1 alpha-2 default region for national formats; pass
-/// NULL for none. On success writes to `*out_json` a JSON object
-/// `{"e164","country_calling_code","national_number","region","kind"}`
-/// to free with [`telnum_string_free`].
-///
-/// # Safety
-/// Pointers must be NULL or valid for their lengths; `out_json` writable.
+/// The code of the last error of this thread, or `TELNUM_ERROR_CODE_NONE`
+/// when the last call on this thread succeeded. The same code as the
+/// `code` field of [`telnum_last_error`], without parsing JSON.
 #[no_mangle]
-pub unsafe extern "C" fn telnum_e164_parse(
-    input: *const c_char,
-    input_len: usize,
-    region: *const c_char,
-    region_len: usize,
-    out_json: *mut *mut c_char,
-) -> TelnumStatus {
-    boundary(|| {
-        if out_json.is_null() {
-            return Err(null("out_json"));
-        }
-        // SAFETY: caller contract.
-        let input = unsafe { read_str(input, input_len, "input") }?;
-        // SAFETY: caller contract.
-        let region = parse_region(unsafe { read_opt_str(region, region_len, "region") }?)?;
-        let n = E164::parse(input, region)?;
-        // SAFETY: checked non-NULL above.
-        unsafe { write_out(out_json, json(&n.info())?) }
-    })
+pub extern "C" fn telnum_last_error_code() -> TelnumErrorCode {
+    LAST_CODE.with(Cell::get)
+}
+
+/// A static, NUL-terminated snake_case name for an error code value, e.g.
+/// `"did_cool_off_in_effect"`; `"none"` for 0 and any value that is not a
+/// code. Do not free it.
+#[no_mangle]
+pub extern "C" fn telnum_error_code_name(code: c_int) -> *const c_char {
+    TelnumErrorCode::name_of(code).as_ptr().cast()
+}
+
+/// The library's version, e.g. `"0.1.0"` (static; do not free). Compare
+/// with `TELNUM_VERSION_MAJOR`/`MINOR`/`PATCH` from the header you
+/// compiled against.
+#[no_mangle]
+pub extern "C" fn telnum_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
 
 #[cfg(test)]
@@ -341,7 +356,6 @@ mod tests {
             (TelnumStatus::Forbidden, 7),
             (TelnumStatus::Conflict, 8),
             (TelnumStatus::Upstream, 9),
-            (TelnumStatus::CallbackFailed, 10),
             (TelnumStatus::Panic, 11),
             (TelnumStatus::Other, 12),
         ];
@@ -352,7 +366,7 @@ mod tests {
             let name = unsafe { CStr::from_ptr(telnum_status_name(s as c_int)) };
             assert!(names.insert(name.to_owned()));
         }
-        for bad in [-1, 13, 99, c_int::MIN, c_int::MAX] {
+        for bad in [-1, 10, 13, 99, c_int::MIN, c_int::MAX] {
             // SAFETY: static NUL-terminated string.
             let name = unsafe { CStr::from_ptr(telnum_status_name(bad)) };
             assert_eq!(name.to_str().unwrap(), "unknown");
@@ -450,10 +464,98 @@ mod tests {
         let mut out: *mut c_char = std::ptr::dangling_mut::<c_char>();
         // SAFETY: valid input; out is a local.
         let s =
-            unsafe { telnum_e164_parse(b"12".as_ptr().cast(), 2, std::ptr::null(), 0, &mut out) };
+            unsafe { telnum_parse_e164(b"12".as_ptr().cast(), 2, std::ptr::null(), 0, &mut out) };
         assert_eq!(s, TelnumStatus::InvalidInput);
         assert_eq!(out, std::ptr::dangling_mut::<c_char>());
         assert_eq!(last_error()["code"], "region_required");
+        assert_eq!(telnum_last_error_code(), TelnumErrorCode::RegionRequired);
+    }
+
+    #[test]
+    fn miri_every_error_code_has_its_table_value_and_name() {
+        for (i, code) in Error::CODES.iter().enumerate() {
+            let value = TelnumErrorCode::from_name(code) as i32;
+            assert_eq!(value, i as i32 + 1, "{code}");
+            // SAFETY: static NUL-terminated string.
+            let name = unsafe { CStr::from_ptr(telnum_error_code_name(value)) };
+            assert_eq!(name.to_str().unwrap(), *code);
+        }
+        for bad in [0, -1, 999, 100_000, c_int::MIN, c_int::MAX] {
+            // SAFETY: static NUL-terminated string.
+            let name = unsafe { CStr::from_ptr(telnum_error_code_name(bad)) };
+            assert_eq!(name.to_str().unwrap(), "none");
+        }
+        // The boundary's own codes, and the HTTP status in the JSON.
+        // SAFETY: NULL input is refused before any read.
+        let s = unsafe {
+            telnum_parse_e164(
+                std::ptr::null(),
+                0,
+                std::ptr::null(),
+                0,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(s, TelnumStatus::NullParameter);
+        assert_eq!(telnum_last_error_code(), TelnumErrorCode::NullParameter);
+        assert_eq!(last_error()["status"], 400);
+    }
+
+    #[test]
+    fn miri_version_matches_the_macros() {
+        // SAFETY: static NUL-terminated string.
+        let v = unsafe { CStr::from_ptr(telnum_version()) }
+            .to_str()
+            .unwrap();
+        assert_eq!(
+            v,
+            format!("{TELNUM_VERSION_MAJOR}.{TELNUM_VERSION_MINOR}.{TELNUM_VERSION_PATCH}")
+        );
+    }
+
+    /// The header declares every operation of the table under its C name,
+    /// and no other function besides the library's own plumbing: the same
+    /// operations as the JS package (bindings-wasm/test/parity.test.cjs
+    /// checks the other side against the same table).
+    #[test]
+    fn the_header_offers_exactly_the_operations_of_the_table() {
+        const PLUMBING: &[&str] = &[
+            "telnum_string_free",
+            "telnum_last_error",
+            "telnum_last_error_code",
+            "telnum_error_code_name",
+            "telnum_status_name",
+            "telnum_version",
+            "telnum_buffer_set",
+            // `telnum_numbers_new` with NULL vtables.
+            "telnum_numbers_new_embedded",
+        ];
+        let header = include_str!("../include/telnum.h");
+        let mut declared = std::collections::BTreeSet::new();
+        for line in header.lines() {
+            if line.starts_with("//") || line.starts_with(' ') || line.starts_with('#') {
+                continue;
+            }
+            if let Some(i) = line.find("telnum_") {
+                if let Some(j) = line[i..].find('(') {
+                    declared.insert(line[i..i + j].to_string());
+                }
+            }
+        }
+        let table: std::collections::BTreeSet<String> = telnum::interop::OPERATIONS
+            .iter()
+            .map(|op| op.c_name())
+            .collect();
+        let missing: Vec<_> = table.difference(&declared).collect();
+        assert!(missing.is_empty(), "not in telnum.h: {missing:?}");
+        let extra: Vec<_> = declared
+            .iter()
+            .filter(|d| !table.contains(*d) && !PLUMBING.contains(&d.as_str()))
+            .collect();
+        assert!(
+            extra.is_empty(),
+            "in telnum.h but not in the operation table: {extra:?}"
+        );
     }
 
     /// The committed header must match what cbindgen makes from the source

@@ -1,31 +1,23 @@
 //! The service handle: telnum's `Numbers` over a store and a provider
-//! written in C (vtables of synchronous JSON callbacks), or over the
-//! embedded in-memory store and simulated provider.
+//! written in C (vtables of synchronous JSON callbacks) and a C clock, or
+//! over the embedded in-memory store, simulated provider and system clock.
+//! The adapter from callbacks to ports is `telnum::interop::ports`, shared
+//! with the JS binding: this module only calls the callbacks.
 
-// The impls spell out the trait's `impl Future + MaybeSend` signatures.
-#![allow(clippy::manual_async_fn)]
-
-use std::ffi::{c_char, c_int, c_void};
+use std::ffi::{c_char, c_void};
 use std::future::Future;
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::{json, Value};
-use telnum::memory::{block_on, MemoryStore};
-use telnum::ports::{
-    host_error, AvailableNumber, AvailableQuery, Clock, CountryOffer, IdempotencyRecord, ListQuery,
-    MaybeSend, NumberStore, OrderStatus, OwnedNumber, Page, PortKind, PriceEntry, Provider,
-    ProviderOrder, ProviderPurchase, RefKind, RefOwner, SubAccountRecord, Tombstone, Window,
-};
+use serde_json::Value;
+use telnum::interop::ports::{Host, PortOp, Prov, Reported, Store};
+use telnum::memory::MemoryStore;
+use telnum::ports::{Clock, MaybeSend};
 use telnum::service::{Numbers, ServiceConfig};
-use telnum::simulated::{SimulatedProvider, Simulation};
-use telnum::{
-    AccountId, AuditEvent, Connection, ConnectionId, Country, Error, NumberId, PhoneNumber, Result,
-    TenantId, WebhookConfig, E164,
-};
+use telnum::simulated::SimulatedProvider;
+use telnum::{Error, Result};
 
-use crate::ops::{read_json, typed};
-use crate::{boundary, null, read_opt_str, read_str, write_out, Failure, TelnumStatus};
+pub(crate) use telnum::memory::block_on;
+
+use crate::{boundary, null, read_opt_str, Failure, TelnumStatus};
 
 /// Where a callback writes its JSON result (or, with an error status, its
 /// error JSON `{"code","message",...}`). Owned by telnum; write it with
@@ -108,8 +100,8 @@ pub struct TelnumProviderVtable {
     pub finalize: Option<unsafe extern "C" fn(userdata: *mut c_void)>,
 }
 
-/// A port implemented by C callbacks.
-struct CPort {
+/// The host's port: a C callback with its userdata.
+pub(crate) struct CHost {
     userdata: *mut c_void,
     call: unsafe extern "C" fn(
         *mut c_void,
@@ -120,17 +112,16 @@ struct CPort {
         *mut TelnumBuffer,
     ) -> TelnumStatus,
     finalize: Option<unsafe extern "C" fn(*mut c_void)>,
-    store: bool,
 }
 
 // SAFETY: the host promises (README, "Threads") that its callbacks may be
-// called from the thread that calls the service; telnum never calls them
+// called from any thread that calls the service; telnum never calls them
 // concurrently for one handle unless the host shares the handle.
-unsafe impl Send for CPort {}
+unsafe impl Send for CHost {}
 // SAFETY: as above.
-unsafe impl Sync for CPort {}
+unsafe impl Sync for CHost {}
 
-impl Drop for CPort {
+impl Drop for CHost {
     fn drop(&mut self) {
         if let Some(f) = self.finalize {
             // SAFETY: the host's finaliser, called once with its userdata.
@@ -139,309 +130,179 @@ impl Drop for CPort {
     }
 }
 
-impl CPort {
-    fn fail(&self, message: String) -> Error {
-        if self.store {
-            Error::Store { message }
-        } else {
-            Error::provider("c", message)
-        }
-    }
+/// The longest callback output quoted in an error message.
+const QUOTE_MAX: usize = 200;
 
-    fn invoke<T: DeserializeOwned>(&self, op: &str, args: Value) -> Result<T> {
-        let args = args.to_string();
+fn quote(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_MAX) {
+        Some((i, _)) => format!("{}… ({} bytes)", &text[..i], text.len()),
+        None => text.to_string(),
+    }
+}
+
+impl CHost {
+    fn invoke(&self, op: PortOp, args: Vec<Value>) -> std::result::Result<Value, Reported> {
+        let name = op.name();
+        let args = Value::Array(args).to_string();
         let mut buf = TelnumBuffer { data: None };
         // SAFETY: a host callback with valid (ptr, len) arguments and our buffer.
         let status = unsafe {
             (self.call)(
                 self.userdata,
-                op.as_ptr().cast(),
-                op.len(),
+                name.as_ptr().cast(),
+                name.len(),
                 args.as_ptr().cast(),
                 args.len(),
                 &mut buf,
             )
         };
-        let text = buf.data.map(|d| {
-            String::from_utf8(d)
-                .map_err(|_| self.fail(format!("{op}: the callback wrote invalid UTF-8")))
-        });
-        if status != TelnumStatus::Ok {
-            let v: Value = match text {
-                Some(Ok(t)) => serde_json::from_str(&t).unwrap_or(Value::Null),
-                _ => Value::Null,
-            };
-            let kind = if self.store {
-                PortKind::Store
-            } else {
-                PortKind::Provider
-            };
-            return Err(host_error(
-                kind,
-                &v,
-                &format!("{op} failed with status {}", status as i32),
-            ));
-        }
-        let text = match text {
-            Some(t) => t?,
-            None => "null".to_string(),
+        let text = match buf.data.map(String::from_utf8) {
+            None => None,
+            Some(Ok(t)) => Some(t),
+            Some(Err(_)) => {
+                return Err(Reported {
+                    value: Value::Null,
+                    message: "the callback wrote invalid UTF-8".into(),
+                })
+            }
         };
-        serde_json::from_str(&text)
-            .map_err(|e| self.fail(format!("{op} returned an unexpected shape: {e}")))
-    }
-}
-
-fn v<T: Serialize>(x: &T) -> Value {
-    serde_json::to_value(x).unwrap_or(Value::Null)
-}
-
-/// The store: embedded, or C callbacks.
-enum Store {
-    Memory(MemoryStore),
-    C(CPort),
-}
-
-macro_rules! store_method {
-    ($self:ident, $m:ident => $mem:expr, $op:literal, $args:expr) => {
-        async move {
-            match $self {
-                Store::Memory($m) => $mem.await,
-                Store::C(c) => c.invoke($op, $args),
-            }
+        if status != TelnumStatus::Ok {
+            let value = text
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or(Value::Null);
+            let message = match &text {
+                Some(t) if value.is_null() => format!(
+                    "status {} with output that is not JSON: {}",
+                    status as i32,
+                    quote(t)
+                ),
+                _ => format!("status {}", status as i32),
+            };
+            return Err(Reported { value, message });
         }
-    };
-}
-
-impl NumberStore for Store {
-    fn next_id(&self) -> impl Future<Output = Result<NumberId>> + MaybeSend {
-        store_method!(self, m => m.next_id(), "next_id", json!([]))
-    }
-    fn get(&self, id: &NumberId) -> impl Future<Output = Result<Option<PhoneNumber>>> + MaybeSend {
-        store_method!(self, m => m.get(id), "get", json!([id]))
-    }
-    fn find_by_e164(
-        &self,
-        e164: &E164,
-    ) -> impl Future<Output = Result<Vec<PhoneNumber>>> + MaybeSend {
-        store_method!(self, m => m.find_by_e164(e164), "find_by_e164", json!([e164]))
-    }
-    fn insert(
-        &self,
-        r: &PhoneNumber,
-        events: &[AuditEvent],
-    ) -> impl Future<Output = Result<()>> + MaybeSend {
-        store_method!(self, m => m.insert(r, events), "insert", json!([r.to_json_with_secrets(), v(&events)]))
-    }
-    fn update(
-        &self,
-        r: &PhoneNumber,
-        expected: u64,
-        events: &[AuditEvent],
-    ) -> impl Future<Output = Result<()>> + MaybeSend {
-        store_method!(
-            self,
-            m => m.update(r, expected, events),
-            "update",
-            json!([r.to_json_with_secrets(), expected, v(&events)])
-        )
-    }
-    fn delete(
-        &self,
-        id: &NumberId,
-        expected: u64,
-        tombstone: Option<&Tombstone>,
-        events: &[AuditEvent],
-    ) -> impl Future<Output = Result<()>> + MaybeSend {
-        store_method!(
-            self,
-            m => m.delete(id, expected, tombstone, events),
-            "delete",
-            json!([id, expected, tombstone, v(&events)])
-        )
-    }
-    fn tombstones(&self, e164: &E164) -> impl Future<Output = Result<Vec<Tombstone>>> + MaybeSend {
-        store_method!(self, m => m.tombstones(e164), "tombstones", json!([e164]))
-    }
-    fn list(&self, q: &ListQuery) -> impl Future<Output = Result<Page<PhoneNumber>>> + MaybeSend {
-        store_method!(self, m => m.list(q), "list", json!([q]))
-    }
-    fn list_by_connection(
-        &self,
-        c: &ConnectionId,
-    ) -> impl Future<Output = Result<Vec<PhoneNumber>>> + MaybeSend {
-        store_method!(self, m => m.list_by_connection(c), "list_by_connection", json!([c]))
-    }
-    fn append_events(&self, events: &[AuditEvent]) -> impl Future<Output = Result<()>> + MaybeSend {
-        store_method!(self, m => m.append_events(events), "append_events", json!([v(&events)]))
-    }
-    fn get_idempotency(
-        &self,
-        t: &TenantId,
-        key: &str,
-    ) -> impl Future<Output = Result<Option<IdempotencyRecord>>> + MaybeSend {
-        store_method!(self, m => m.get_idempotency(t, key), "get_idempotency", json!([t, key]))
-    }
-    fn put_idempotency(
-        &self,
-        r: &IdempotencyRecord,
-    ) -> impl Future<Output = Result<()>> + MaybeSend {
-        store_method!(self, m => m.put_idempotency(r), "put_idempotency", json!([r]))
-    }
-    fn complete_idempotency(
-        &self,
-        r: &IdempotencyRecord,
-    ) -> impl Future<Output = Result<()>> + MaybeSend {
-        store_method!(self, m => m.complete_idempotency(r), "complete_idempotency", json!([r]))
-    }
-    fn record_call(
-        &self,
-        id: &NumberId,
-        at: chrono::DateTime<chrono::Utc>,
-    ) -> impl Future<Output = Result<()>> + MaybeSend {
-        store_method!(self, m => m.record_call(id, at), "record_call", json!([id, at]))
-    }
-    fn list_events(
-        &self,
-        id: &NumberId,
-        w: Window,
-    ) -> impl Future<Output = Result<Page<AuditEvent>>> + MaybeSend {
-        store_method!(self, m => m.list_events(id, w), "list_events", json!([id, w]))
-    }
-    fn put_connection(&self, c: &Connection) -> impl Future<Output = Result<()>> + MaybeSend {
-        store_method!(self, m => m.put_connection(c), "put_connection", json!([c.to_json_with_secrets()]))
-    }
-    fn get_connection(
-        &self,
-        id: &ConnectionId,
-    ) -> impl Future<Output = Result<Option<Connection>>> + MaybeSend {
-        store_method!(self, m => m.get_connection(id), "get_connection", json!([id]))
-    }
-    fn list_connections(
-        &self,
-        t: &TenantId,
-    ) -> impl Future<Output = Result<Vec<Connection>>> + MaybeSend {
-        store_method!(self, m => m.list_connections(t), "list_connections", json!([t]))
-    }
-    fn put_sub_account(
-        &self,
-        s: &SubAccountRecord,
-    ) -> impl Future<Output = Result<()>> + MaybeSend {
-        store_method!(self, m => m.put_sub_account(s), "put_sub_account", json!([s]))
-    }
-    fn get_sub_account(
-        &self,
-        id: &AccountId,
-    ) -> impl Future<Output = Result<Option<SubAccountRecord>>> + MaybeSend {
-        store_method!(self, m => m.get_sub_account(id), "get_sub_account", json!([id]))
-    }
-    fn ref_owner(
-        &self,
-        kind: RefKind,
-        id: &str,
-    ) -> impl Future<Output = Result<RefOwner>> + MaybeSend {
-        store_method!(self, m => m.ref_owner(kind, id), "ref_owner", json!([kind, id]))
-    }
-}
-
-/// The provider: simulated, or C callbacks.
-enum Prov {
-    Simulated(SimulatedProvider),
-    C(CPort),
-}
-
-macro_rules! provider_method {
-    ($self:ident, $p:ident => $sim:expr, $op:literal, $args:expr) => {
-        async move {
-            match $self {
-                Prov::Simulated($p) => $sim.await,
-                Prov::C(c) => c.invoke($op, $args),
-            }
+        match text {
+            None => Ok(Value::Null),
+            Some(t) => serde_json::from_str(&t).map_err(|e| Reported {
+                value: Value::Null,
+                message: format!(
+                    "the callback wrote output that is not JSON ({e}): {}",
+                    quote(&t)
+                ),
+            }),
         }
-    };
-}
-
-impl Provider for Prov {
-    fn search_available(
-        &self,
-        c: &Connection,
-        q: &AvailableQuery,
-    ) -> impl Future<Output = Result<Vec<AvailableNumber>>> + MaybeSend {
-        provider_method!(self, p => p.search_available(c, q), "search_available", json!([c, q]))
-    }
-    fn pricing(
-        &self,
-        c: &Connection,
-        country: Country,
-    ) -> impl Future<Output = Result<Vec<PriceEntry>>> + MaybeSend {
-        provider_method!(self, p => p.pricing(c, country), "pricing", json!([c, country]))
-    }
-    fn countries(
-        &self,
-        c: &Connection,
-    ) -> impl Future<Output = Result<Vec<CountryOffer>>> + MaybeSend {
-        provider_method!(self, p => p.countries(c), "countries", json!([c]))
-    }
-    fn purchase(
-        &self,
-        c: &Connection,
-        r: &ProviderPurchase,
-    ) -> impl Future<Output = Result<ProviderOrder>> + MaybeSend {
-        provider_method!(self, p => p.purchase(c, r), "purchase", json!([c, r]))
-    }
-    fn order_status(
-        &self,
-        c: &Connection,
-        order_ref: &str,
-    ) -> impl Future<Output = Result<OrderStatus>> + MaybeSend {
-        provider_method!(self, p => p.order_status(c, order_ref), "order_status", json!([c, order_ref]))
-    }
-    fn list_owned(
-        &self,
-        c: &Connection,
-    ) -> impl Future<Output = Result<Vec<OwnedNumber>>> + MaybeSend {
-        provider_method!(self, p => p.list_owned(c), "list_owned", json!([c]))
-    }
-    fn fetch(
-        &self,
-        c: &Connection,
-        sid: &str,
-    ) -> impl Future<Output = Result<Option<OwnedNumber>>> + MaybeSend {
-        provider_method!(self, p => p.fetch(c, sid), "fetch", json!([c, sid]))
-    }
-    fn release(&self, c: &Connection, sid: &str) -> impl Future<Output = Result<()>> + MaybeSend {
-        provider_method!(self, p => p.release(c, sid), "release", json!([c, sid]))
-    }
-    fn configure_webhooks(
-        &self,
-        c: &Connection,
-        sid: &str,
-        w: &WebhookConfig,
-    ) -> impl Future<Output = Result<()>> + MaybeSend {
-        provider_method!(
-            self,
-            p => p.configure_webhooks(c, sid, w),
-            "configure_webhooks",
-            json!([c, sid, w])
-        )
     }
 }
 
-/// The wall clock (the binding reads it; the core never does).
-struct SystemClock;
+impl Host for CHost {
+    fn call(
+        &self,
+        op: PortOp,
+        args: Vec<Value>,
+    ) -> impl Future<Output = std::result::Result<Value, Reported>> + MaybeSend {
+        std::future::ready(self.invoke(op, args))
+    }
 
-impl Clock for SystemClock {
+    /// A C port has one callback for every operation.
+    fn has(&self, _op: PortOp) -> bool {
+        true
+    }
+}
+
+/// A host clock: writes the current time, in milliseconds since the Unix
+/// epoch, to `*now_unix_ms` and returns `TELNUM_STATUS_OK`. Any other
+/// status fails the operation that asked (telnum never falls back to the
+/// system clock).
+pub type TelnumClockFn =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, now_unix_ms: *mut i64) -> TelnumStatus>;
+
+/// A host clock (tests and simulations drive time with it).
+#[repr(C)]
+pub struct TelnumClockVtable {
+    /// Passed back to `now`.
+    pub userdata: *mut c_void,
+    /// Answers the current time.
+    pub now: TelnumClockFn,
+    /// Called once with `userdata` when the service is freed (may be NULL).
+    pub finalize: Option<unsafe extern "C" fn(userdata: *mut c_void)>,
+}
+
+/// The clock: the system's, or the host's.
+pub(crate) enum CClock {
+    System,
+    Host {
+        userdata: *mut c_void,
+        now: unsafe extern "C" fn(*mut c_void, *mut i64) -> TelnumStatus,
+        finalize: Option<unsafe extern "C" fn(*mut c_void)>,
+    },
+}
+
+// SAFETY: as for CHost.
+unsafe impl Send for CClock {}
+// SAFETY: as for CHost.
+unsafe impl Sync for CClock {}
+
+impl Drop for CClock {
+    fn drop(&mut self) {
+        if let CClock::Host {
+            userdata,
+            finalize: Some(f),
+            ..
+        } = self
+        {
+            // SAFETY: the host's finaliser, called once with its userdata.
+            unsafe { f(*userdata) };
+        }
+    }
+}
+
+impl Clock for CClock {
     fn now(&self) -> Result<chrono::DateTime<chrono::Utc>> {
-        Ok(chrono::DateTime::<chrono::Utc>::from(
-            std::time::SystemTime::now(),
-        ))
+        match self {
+            CClock::System => Ok(chrono::DateTime::<chrono::Utc>::from(
+                std::time::SystemTime::now(),
+            )),
+            CClock::Host { userdata, now, .. } => {
+                let mut ms: i64 = 0;
+                // SAFETY: the host's callback with its userdata and a local.
+                let status = unsafe { now(*userdata, &mut ms) };
+                if status != TelnumStatus::Ok {
+                    return Err(Error::invalid_input(format!(
+                        "clock.now: the host clock failed with status {}",
+                        status as i32
+                    )));
+                }
+                chrono::DateTime::from_timestamp_millis(ms).ok_or_else(|| {
+                    Error::invalid_input("clock.now: the host clock answered a time out of range")
+                })
+            }
+        }
     }
 }
 
-/// The service. Opaque; create with [`telnum_numbers_new_embedded`] or
-/// [`telnum_numbers_new`], free with [`telnum_numbers_free`].
+pub(crate) type Service = Numbers<Store<CHost>, Prov<CHost>, CClock>;
+
+/// The service. Opaque; create with [`telnum_numbers_new`] (or
+/// [`telnum_numbers_new_embedded`]), free with [`telnum_numbers_free`].
+/// One handle may be used from several threads at once when its callbacks
+/// allow it (the embedded store and simulated provider do).
 pub struct TelnumNumbers {
-    svc: Numbers<Store, Prov, SystemClock>,
+    svc: Service,
     simulated: Option<SimulatedProvider>,
+}
+
+impl TelnumNumbers {
+    pub(crate) fn service(&self) -> &Service {
+        &self.svc
+    }
+
+    /// The embedded simulated provider, or `invalid_input` when the host
+    /// brought its own.
+    pub(crate) fn simulated_provider(&self) -> Result<&SimulatedProvider> {
+        self.simulated
+            .as_ref()
+            .ok_or_else(|| Error::invalid_input("not the simulated provider"))
+    }
 }
 
 fn config(ptr: *const c_char, len: usize) -> crate::FfiResult<ServiceConfig> {
@@ -453,9 +314,10 @@ fn config(ptr: *const c_char, len: usize) -> crate::FfiResult<ServiceConfig> {
     }
 }
 
-/// Creates a service on the embedded in-memory store and simulated
-/// provider. `config` is an optional `ServiceConfig` JSON (NULL for the
-/// defaults).
+/// Creates a service on the embedded in-memory store, simulated provider
+/// and system clock: `telnum_numbers_new(NULL, NULL, NULL, config_json,
+/// config_len, out)`. `config_json` is an optional `ServiceConfig` JSON
+/// (NULL for the defaults). Free it with [`telnum_numbers_free`].
 ///
 /// # Safety
 /// Pointers must be NULL (where allowed) or valid for their lengths.
@@ -465,71 +327,47 @@ pub unsafe extern "C" fn telnum_numbers_new_embedded(
     config_len: usize,
     out: *mut *mut TelnumNumbers,
 ) -> TelnumStatus {
-    boundary(|| {
-        if out.is_null() {
-            return Err(null("out"));
-        }
-        let cfg = config(config_json, config_len)?;
-        let sim = SimulatedProvider::new();
-        let n = TelnumNumbers {
-            svc: Numbers::new(
-                Store::Memory(MemoryStore::new()),
-                Prov::Simulated(sim.clone()),
-                SystemClock,
-                cfg,
-            )?,
-            simulated: Some(sim),
-        };
-        // SAFETY: checked above.
-        unsafe { *out = Box::into_raw(Box::new(n)) };
-        Ok(())
-    })
+    // SAFETY: forwarded contract.
+    unsafe {
+        telnum_numbers_new(
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null(),
+            config_json,
+            config_len,
+            out,
+        )
+    }
 }
 
-/// Creates a service over a store and a provider written in C. Either
-/// vtable may be NULL to use the embedded store / simulated provider. The
-/// vtables are copied; their finalisers run in [`telnum_numbers_free`] (or
-/// at once if creation fails).
+/// Creates a service over a store, a provider and a clock written in C.
+/// Any vtable may be NULL for the embedded store, the simulated provider
+/// or the system clock. The vtables are copied; their finalisers run in
+/// [`telnum_numbers_free`] (or at once if creation fails). On success
+/// writes the handle to `*out`; free it with [`telnum_numbers_free`].
 ///
 /// # Safety
-/// Vtables must be NULL or valid, with callbacks safe to call from the
+/// Vtables must be NULL or valid, with callbacks safe to call from every
 /// thread that uses the handle.
 #[no_mangle]
 pub unsafe extern "C" fn telnum_numbers_new(
     store: *const TelnumStoreVtable,
     provider: *const TelnumProviderVtable,
+    clock: *const TelnumClockVtable,
     config_json: *const c_char,
     config_len: usize,
     out: *mut *mut TelnumNumbers,
 ) -> TelnumStatus {
     boundary(|| {
-        // Take ownership of the userdata first so finalisers always run.
-        let store = if store.is_null() {
-            None
-        } else {
-            // SAFETY: non-NULL vtable (caller contract).
-            let s = unsafe { &*store };
-            Some((s.userdata, s.call, s.finalize))
-        };
-        let provider = if provider.is_null() {
-            None
-        } else {
-            // SAFETY: non-NULL vtable (caller contract).
-            let p = unsafe { &*provider };
-            Some((p.userdata, p.call, p.finalize))
-        };
-        let port = |t: Option<(
-            *mut c_void,
-            TelnumPortFn,
-            Option<unsafe extern "C" fn(*mut c_void)>,
-        )>,
-                    is_store: bool| {
-            t.map(|(userdata, call, finalize)| match call {
-                Some(call) => Ok(CPort {
+        // Take ownership of the userdata first so that finalisers always run.
+        let port =
+            |userdata: *mut c_void,
+             call: TelnumPortFn,
+             finalize: Option<unsafe extern "C" fn(*mut c_void)>| match call {
+                Some(call) => Ok(CHost {
                     userdata,
                     call,
                     finalize,
-                    store: is_store,
                 }),
                 None => {
                     if let Some(f) = finalize {
@@ -538,26 +376,58 @@ pub unsafe extern "C" fn telnum_numbers_new(
                     }
                     Err(null("vtable.call"))
                 }
-            })
+            };
+        let store = if store.is_null() {
+            None
+        } else {
+            // SAFETY: non-NULL vtable (caller contract).
+            let s = unsafe { &*store };
+            Some(port(s.userdata, s.call, s.finalize))
         };
-        let store = port(store, true).transpose();
-        let provider = port(provider, false).transpose();
-        let (store, provider) = (store?, provider?);
+        let provider = if provider.is_null() {
+            None
+        } else {
+            // SAFETY: non-NULL vtable (caller contract).
+            let p = unsafe { &*provider };
+            Some(port(p.userdata, p.call, p.finalize))
+        };
+        let clock = if clock.is_null() {
+            Ok(CClock::System)
+        } else {
+            // SAFETY: non-NULL vtable (caller contract).
+            let c = unsafe { &*clock };
+            match c.now {
+                Some(now) => Ok(CClock::Host {
+                    userdata: c.userdata,
+                    now,
+                    finalize: c.finalize,
+                }),
+                None => {
+                    if let Some(f) = c.finalize {
+                        // SAFETY: the host's finaliser with its userdata.
+                        unsafe { f(c.userdata) };
+                    }
+                    Err(null("clock.now"))
+                }
+            }
+        };
+        let (store, provider, clock) = (store.transpose(), provider.transpose(), clock);
+        let (store, provider, clock) = (store?, provider?, clock?);
         if out.is_null() {
             return Err(null("out"));
         }
         let cfg = config(config_json, config_len)?;
         let sim = SimulatedProvider::new();
         let (prov, simulated) = match provider {
-            Some(p) => (Prov::C(p), None),
+            Some(p) => (Prov::Host(p), None),
             None => (Prov::Simulated(sim.clone()), Some(sim)),
         };
         let st = match store {
-            Some(s) => Store::C(s),
-            None => Store::Memory(MemoryStore::new()),
+            Some(s) => Store::Host(s),
+            None => Store::Embedded(MemoryStore::new()),
         };
         let n = TelnumNumbers {
-            svc: Numbers::new(st, prov, SystemClock, cfg)?,
+            svc: Numbers::new(st, prov, clock, cfg)?,
             simulated,
         };
         // SAFETY: checked above.
@@ -566,7 +436,8 @@ pub unsafe extern "C" fn telnum_numbers_new(
     })
 }
 
-/// Frees a service (running the vtables' finalisers). NULL is ignored.
+/// Frees a service (running the vtables' finalisers). NULL is ignored;
+/// never free a handle twice.
 ///
 /// # Safety
 /// `numbers` must be NULL or a handle not yet freed.
@@ -580,162 +451,10 @@ pub unsafe extern "C" fn telnum_numbers_free(numbers: *mut TelnumNumbers) {
     }
 }
 
-fn handle<'a>(numbers: *mut TelnumNumbers) -> crate::FfiResult<&'a TelnumNumbers> {
+pub(crate) fn handle<'a>(numbers: *mut TelnumNumbers) -> crate::FfiResult<&'a TelnumNumbers> {
     if numbers.is_null() {
         return Err(null("numbers"));
     }
     // SAFETY: non-NULL handle (caller contract).
     Ok(unsafe { &*numbers })
-}
-
-/// The embedded simulated provider, or `invalid_input` when the host
-/// brought its own.
-fn simulated(n: &TelnumNumbers) -> crate::FfiResult<&SimulatedProvider> {
-    n.simulated
-        .as_ref()
-        .ok_or_else(|| Failure::Core(Error::invalid_input("not the simulated provider")))
-}
-
-/// Runs a service operation (`list`, `available`, `pricing`, `countries`,
-/// `purchase`, `import_owned`, `owned`, `add_manual`, `get`, `audit`,
-/// `update`, `activate`, `deactivate`, `sync`, `sync_account`, `resync`,
-/// `configure_webhooks`, `release`, `assign_sub_account`,
-/// `unassign_sub_account`, `record_call`) with a JSON object of arguments
-/// (always `actor`; `id` or `connection_id`; see
-/// `telnum::json::call_service`). Blocks until done; writes the JSON result.
-/// Commands on one number answer `{"number", "events"}` (`release`: a
-/// `number` of `null` after a hard delete); `purchase`, `import_owned` and
-/// the syncs carry `events` too.
-///
-/// # Safety
-/// `numbers` from a constructor; other pointers valid for their lengths.
-#[no_mangle]
-pub unsafe extern "C" fn telnum_numbers_call(
-    numbers: *mut TelnumNumbers,
-    op: *const c_char,
-    op_len: usize,
-    args: *const c_char,
-    args_len: usize,
-    out_json: *mut *mut c_char,
-) -> TelnumStatus {
-    boundary(|| {
-        let n = handle(numbers)?;
-        if out_json.is_null() {
-            return Err(null("out_json"));
-        }
-        // SAFETY: caller contract.
-        let op = unsafe { read_str(op, op_len, "op") }?;
-        // SAFETY: caller contract.
-        let a = unsafe { read_json(args, args_len, "args") }?;
-        let v = block_on(telnum::json::call_service(&n.svc, op, a))?;
-        // SAFETY: checked above.
-        unsafe { write_out(out_json, v.to_string()) }
-    })
-}
-
-/// Adds or replaces a telephony connection (`Connection` JSON) in the store.
-///
-/// # Safety
-/// `numbers` from a constructor; `connection` valid for its length.
-#[no_mangle]
-pub unsafe extern "C" fn telnum_numbers_put_connection(
-    numbers: *mut TelnumNumbers,
-    connection: *const c_char,
-    connection_len: usize,
-) -> TelnumStatus {
-    boundary(|| {
-        let n = handle(numbers)?;
-        // SAFETY: caller contract.
-        let c: Connection = typed(
-            unsafe { read_json(connection, connection_len, "connection") }?,
-            "connection",
-        )?;
-        Ok(block_on(n.svc.store().put_connection(&c))?)
-    })
-}
-
-/// Adds or replaces a sub-account (`SubAccountRecord` JSON:
-/// `{"id","master","tenant"}`) in the store. `assign_sub_account` resolves
-/// sub-accounts only through the store.
-///
-/// # Safety
-/// `numbers` from a constructor; `sub_account` valid for its length.
-#[no_mangle]
-pub unsafe extern "C" fn telnum_numbers_put_sub_account(
-    numbers: *mut TelnumNumbers,
-    sub_account: *const c_char,
-    sub_account_len: usize,
-) -> TelnumStatus {
-    boundary(|| {
-        let n = handle(numbers)?;
-        // SAFETY: caller contract.
-        let s: SubAccountRecord = typed(
-            unsafe { read_json(sub_account, sub_account_len, "sub_account") }?,
-            "sub_account",
-        )?;
-        Ok(block_on(n.svc.store().put_sub_account(&s))?)
-    })
-}
-
-/// Simulated provider only: gives connection `connection_id` a number it
-/// owns outside the app (`OwnedNumber` JSON), to try import and sync.
-///
-/// # Safety
-/// `numbers` from a constructor; other pointers valid for their lengths.
-#[no_mangle]
-pub unsafe extern "C" fn telnum_numbers_simulate_owned(
-    numbers: *mut TelnumNumbers,
-    connection_id: *const c_char,
-    connection_id_len: usize,
-    owned: *const c_char,
-    owned_len: usize,
-) -> TelnumStatus {
-    boundary(|| {
-        let n = handle(numbers)?;
-        let sim = simulated(n)?;
-        // SAFETY: caller contract.
-        let id = ConnectionId::new(unsafe {
-            read_str(connection_id, connection_id_len, "connection_id")
-        }?)?;
-        // SAFETY: caller contract.
-        let o: OwnedNumber = typed(unsafe { read_json(owned, owned_len, "owned") }?, "owned")?;
-        sim.add_owned(&id, o);
-        Ok(())
-    })
-}
-
-/// Simulated provider only: makes it behave as real providers do at times.
-/// `simulation` is JSON, one of `{"action":"hold_orders","hold":true}`,
-/// `{"action":"settle_orders","complete":true}`,
-/// `{"action":"rate_limit","calls":1,"retry_after_seconds":30}`,
-/// `{"action":"fail_after_purchase","calls":1}`,
-/// `{"action":"drop_number","connection_id":"…","e164":"+…"}`. `applied`
-/// (may be NULL) is set to 1 when it applied, 0 otherwise (a dropped
-/// number the account did not own).
-///
-/// # Safety
-/// `numbers` from a constructor; `simulation` valid for its length;
-/// `applied` NULL or valid.
-#[no_mangle]
-pub unsafe extern "C" fn telnum_numbers_simulate(
-    numbers: *mut TelnumNumbers,
-    simulation: *const c_char,
-    simulation_len: usize,
-    applied: *mut c_int,
-) -> TelnumStatus {
-    boundary(|| {
-        let n = handle(numbers)?;
-        let sim = simulated(n)?;
-        // SAFETY: caller contract.
-        let s: Simulation = typed(
-            unsafe { read_json(simulation, simulation_len, "simulation") }?,
-            "simulation",
-        )?;
-        let done = sim.simulate(&s);
-        if !applied.is_null() {
-            // SAFETY: caller contract: NULL or valid.
-            unsafe { *applied = c_int::from(done) };
-        }
-        Ok(())
-    })
 }

@@ -485,120 +485,274 @@ export interface Provider {
 
 // ---------------------------------------------------------------- functions
 
-/** Parses what a person typed; `region` interprets national formats. */
+// <generated:functions>
+/**
+ * Parses what a person typed into E.164. `region` (ISO 3166-1 alpha-2)
+ * interprets national formats; without it a national number is
+ * `region_required`. Input is at most 250 characters.
+ */
 export function parseE164(input: string, region?: Country | null): NumberInfo;
-/** Formats a canonical number (default: international). */
-export function formatE164(e164: E164, format?: Format): string;
-/** Every error code, in table order. */
+/**
+ * Formats a canonical number: `e164`, `international` (the default),
+ * `national` or `rfc3966`.
+ */
+export function formatE164(e164: E164, format?: Format | null): string;
+/**
+ * Every error code, in table order (the C enum `TelnumErrorCode` numbers
+ * them from 1 in this order).
+ */
 export function errorCodes(): ErrorCode[];
-
-/** Applies a lifecycle command (pure). */
-export function applyCommand(args: {
-  record: PhoneNumberInput; command: Command; actor: Actor; now: Rfc3339;
-  connection?: Connection | null; policy?: LifecyclePolicy;
-}): Outcome;
-/** Throws country_not_allowed unless the number may receive a call from `country`. */
+/**
+ * Applies a lifecycle command to a record (pure): the record after it, the
+ * effects for the host and the audit events. The record comes back with its
+ * secrets, for the caller's own storage.
+ */
+export function applyCommand(args: { record: PhoneNumberInput; command: Command; actor: Actor; now: Rfc3339; connection?: Connection | null; policy?: LifecyclePolicy }): Outcome;
+/**
+ * `country_not_allowed` unless the number may receive a call from `country`;
+ * `null` otherwise.
+ */
 export function checkInbound(args: { record: PhoneNumberInput; country: Country }): null;
-/** Throws country_not_allowed unless the number may call `country`. */
+/**
+ * `country_not_allowed` unless the number may call `country`; `null`
+ * otherwise.
+ */
 export function checkOutbound(args: { record: PhoneNumberInput; country: Country }): null;
+/** What the detail screen may offer for a number, for this actor. */
 export function allowedActions(args: { record: PhoneNumberInput; actor: Actor; connection?: Connection | null }): AllowedActions;
+/** The add-number wizard's sources for this actor and these connections. */
 export function addSources(args: { connections: Connection[]; actor: Actor }): AddSources;
+/**
+ * Validates the wizard's manual path; `validation_failed` lists every
+ * problem.
+ */
 export function validateManualDraft(args: { draft: ManualDraft; connections: Connection[]; actor: Actor }): ValidManualDraft;
+/**
+ * Validates the wizard's import path; `validation_failed` lists every
+ * problem.
+ */
 export function validateImport(args: { draft: ImportDraft; connections: Connection[]; actor: Actor }): ValidImport;
-/** Throws did_cool_off_in_effect inside the cool-off window. */
+/**
+ * `did_cool_off_in_effect` (with `cool_off_until` and
+ * `cool_off_remaining_seconds`) inside the cool-off window after the last
+ * call; `null` otherwise.
+ */
 export function checkCoolOff(args: { last_call_at?: Rfc3339 | null; now: Rfc3339; cool_off_seconds?: number }): null;
-/** Throws number_aging while another tenant's release is aging. */
-export function checkAging(args: {
-  released_by: string; released_at: Rfc3339; acquirer: string; now: Rfc3339; aging_seconds?: number;
-}): null;
-/** Throws version_conflict unless the record is at `expected_version`. */
+/**
+ * `number_aging` while another tenant's release of the number is aging;
+ * `null` otherwise.
+ */
+export function checkAging(args: { released_by: string; released_at: Rfc3339; acquirer: string; now: Rfc3339; aging_seconds?: number }): null;
+/**
+ * `version_conflict` unless the record is at `expected_version`; `null`
+ * otherwise.
+ */
 export function checkVersion(args: { record: PhoneNumberInput; expected_version: number }): null;
-export function syncDiff(args: {
-  records: PhoneNumberInput[]; owned: OwnedNumber[]; now: Rfc3339; pending_timeout_seconds?: number;
-}): SyncDiff;
-/** Stateless pool pick: the pick and the usage after its delta. */
-export function poolPick(args: { pool: PoolSpec; usage?: Usage | null; callee: Callee; now: Rfc3339 }): { pick: Pick; usage: Usage };
-export function poolApply(args: { pool: PoolSpec; usage?: Usage | null; delta: PickDelta }): { usage: Usage };
-export function poolRecordOutcome(args: { pool: PoolSpec; usage?: Usage | null; outcome: CallOutcome }):
-  { update: OutcomeUpdate; pool: PoolSpec; usage: Usage };
-export function campaignHealth(args: { pool: PoolSpec; usage?: Usage | null; now: Rfc3339 }): HealthRow[];
-/** Any pure operation by its snake_case name (as the vector files name them). */
-export function callOperation(op: string, args: object): unknown;
+/**
+ * Reconciliation as a diff of the provider's inventory against the records
+ * (pure).
+ */
+export function syncDiff(args: { records: PhoneNumberInput[]; owned: OwnedNumber[]; now: Rfc3339; pending_timeout_seconds?: number }): SyncDiff;
+/**
+ * Pool pick on a snapshot (`{pool, usage}`) the caller keeps itself: the
+ * pick and the usage after its delta.
+ */
+export function snapshotPick(args: { pool: PoolSpec; usage?: Usage | null; callee: Callee; now: Rfc3339 }): { pick: Pick; usage: Usage };
+/** Stateless: the usage after a pick's delta. */
+export function snapshotApply(args: { pool: PoolSpec; usage?: Usage | null; delta: PickDelta }): { usage: Usage };
+/**
+ * Stateless: records a call's outcome and applies the health rules; the
+ * update, the pool and the usage after it.
+ */
+export function snapshotRecordOutcome(args: { pool: PoolSpec; usage?: Usage | null; outcome: CallOutcome }): { update: OutcomeUpdate; pool: PoolSpec; usage: Usage };
+/** Stateless: the Campaign Health rows of a pool snapshot. */
+export function snapshotCampaignHealth(args: { pool: PoolSpec; usage?: Usage | null; now: Rfc3339 }): HealthRow[];
+// </generated:functions>
 
-/** A campaign's caller-ID pool. */
+/** A campaign's caller-ID pool (see `telnum::pool`). */
+// <generated:pool>
 export class CallerIdPool {
-  constructor(spec: PoolSpec, usage?: Usage | null);
-  /** Which member should call `callee` now (pure: apply the delta). */
+  /**
+   * Creates a pool from its spec and an optional usage snapshot (`daily_cap`
+   * 1–150).
+   */
+  constructor(spec: PoolSpec, usage?: Usage | null | null);
+  /** Frees the pool; the handle may not be used again. */
+  free(): void;
+  /**
+   * Which member should call `callee` now (pure: apply the pick's delta to
+   * count it).
+   */
   pick(callee: Callee, now: TimeInput): Pick;
   /**
    * A dialer's hot path: the caller ID and tier for a callee in canonical
-   * E.164 with no history, without the delta; `commit` applies the delta to
-   * this pool at once (default false). Same answer as `pick`.
+   * E.164 with no history, without the delta and without JSON; `commit`
+   * applies the delta to this pool at once. Same answer as `pick`.
    */
-  pickE164(callee: E164, now: TimeInput, commit?: boolean): { e164: E164; tier: Tier };
+  pickE164(callee: E164, now: TimeInput, commit?: boolean | null): { e164: E164; tier: Tier };
   /** Applies a pick's delta (this dialer's or another's). */
   apply(delta: PickDelta): void;
-  /** Records a call's outcome, applies the health rules, returns the update. */
+  /**
+   * Records a call's outcome, applies the health rules to this pool and
+   * returns the update (counters, status change, events).
+   */
   recordOutcome(outcome: CallOutcome): OutcomeUpdate;
+  /** The Campaign Health rows as of `now`. */
   campaignHealth(now: TimeInput): HealthRow[];
+  /**
+   * Sets a member's authoritative call count for `day` (from the shared
+   * store), so that the daily cap holds across dialers.
+   */
   setCallsToday(numberId: string, day: Day, calls: number): void;
+  /** Adds a member or replaces the member with the same `number_id`. */
   upsertMember(member: Member): void;
+  /**
+   * Sets a member's pool status (`{"state":"active"}`, `paused` with
+   * `until`, `removed` with `reason`).
+   */
   setMemberStatus(numberId: string, status: MemberStatus): void;
+  /** The usage snapshot (calls per day, callee history, sticky bindings). */
   usage(): Usage;
+  /** The pool definition, with member statuses as they are now. */
   spec(): PoolSpec;
-  free(): void;
+}
+// </generated:pool>
+
+/** What `new Numbers(options)` takes; any may be left out. */
+export interface NumbersOptions {
+  /** The host's store (default: the embedded in-memory store). */
+  store?: NumberStore;
+  /** The host's provider (default: the simulated provider). */
+  provider?: Provider;
+  /** Must answer synchronously with a valid time; a clock that throws or
+   *  answers anything else fails the operation (never the system clock). */
+  clock?: { now(): TimeInput };
+  /** Invalid settings throw `invalid_webhook_url` or `invalid_input`. */
+  config?: ServiceConfig;
 }
 
-/** The service. With no options: the in-memory store and simulated provider. */
+/** The service. With no options: the in-memory store and simulated provider. Every method but the `simulate*` ones returns a Promise. */
+// <generated:numbers>
 export class Numbers {
-  /** Throws `invalid_webhook_url` or `invalid_input` for bad settings
-   *  (default webhooks to internal hosts, negative durations, unknown
-   *  fields). `clock.now()` must answer synchronously with a valid time;
-   *  a clock that throws or answers anything else fails the operation. */
-  constructor(options?: { store?: NumberStore; provider?: Provider; clock?: { now(): TimeInput }; config?: ServiceConfig });
+  /**
+   * Creates the service. JS: `new Numbers({ store, provider, clock, config
+   * })`, any left out (the embedded in-memory store, the simulated provider,
+   * the system clock). C: `telnum_numbers_new(store, provider, clock,
+   * config_json, config_len, &out)` with vtables that may be NULL for the
+   * same defaults.
+   */
+  constructor(options?: NumbersOptions | null);
+  /** Frees the service (C: running the vtables' finalisers). */
+  free(): void;
+  /** Adds or replaces a telephony connection in the store. */
   putConnection(connection: Connection): Promise<void>;
-  /** Adds or replaces a sub-account in the store. */
+  /**
+   * Adds or replaces a sub-account (`{id, master, tenant}`) in the store;
+   * `assign_sub_account` resolves sub-accounts only through it.
+   */
   putSubAccount(subAccount: SubAccountRecord): Promise<void>;
-  /** Simulated provider only: a number the account owns outside the app. */
+  /**
+   * Simulated provider only: gives a connection a number it owns outside the
+   * app (to try import and sync).
+   */
   simulateOwnedNumber(connectionId: string, owned: OwnedNumber): void;
-  /** Simulated provider only: provider-side drift. */
+  /**
+   * Simulated provider only: the number disappears from the connection's
+   * account (drift). Answers whether the account owned it.
+   */
   simulateDropNumber(connectionId: string, e164: E164): boolean;
-  /** Simulated provider only: orders completed later, rate limits,
-   *  failures after a purchase, drift. Answers whether it applied. */
+  /**
+   * Simulated provider only: behave as real providers do at times (`{action:
+   * "hold_orders", hold}`, `{action: "settle_orders", complete}`, `{action:
+   * "rate_limit", calls, retry_after_seconds}`, `{action:
+   * "fail_after_purchase", calls}`, `{action: "drop_number", connection_id,
+   * e164}`). Answers whether it applied.
+   */
   simulate(simulation: Simulation): boolean;
-  list(actor: Actor, query?: ListQuery): Promise<Page<PhoneNumber>>;
+  /**
+   * A page of the tenant's numbers (`query`: `page`/`per_page` (1–100) or
+   * `limit`/`offset`, `search`, filters).
+   */
+  list(actor: Actor, query?: ListQuery | null): Promise<Page<PhoneNumber>>;
+  /** Searches the provider's inventory (`query.country` required). */
   available(actor: Actor, connectionId: string, query: AvailableQuery): Promise<AvailableNumber[]>;
+  /** The provider's price list for a country. */
   pricing(actor: Actor, connectionId: string, country: Country): Promise<PriceEntry[]>;
-  purchase(actor: Actor, request: PurchaseRequest): Promise<PurchaseResult>;
-  importOwned(actor: Actor, request: ImportRequest): Promise<ImportResult>;
-  owned(actor: Actor, connectionId: string): Promise<OwnedEntry[]>;
   /** Per country: the kinds in stock and whether pricing is known. */
   countries(actor: Actor, connectionId: string): Promise<CountryOffer[]>;
+  /**
+   * Buys numbers, idempotent on `request.idempotency_key`: a retry answers
+   * the first result; a concurrent one `idempotency_in_progress`.
+   */
+  purchase(actor: Actor, request: PurchaseRequest): Promise<PurchaseResult>;
+  /**
+   * Imports numbers the provider account already owns
+   * (`confirm_replace_webhooks` required).
+   */
+  importOwned(actor: Actor, request: ImportRequest): Promise<ImportResult>;
+  /** The provider account's numbers, each `already_imported` or `not_in_app`. */
+  owned(actor: Actor, connectionId: string): Promise<OwnedEntry[]>;
+  /** Registers a number the tenant brings (BYOT). */
   addManual(actor: Actor, draft: ManualDraft): Promise<Changed>;
-  get(actor: Actor, id: string, revealSecrets?: boolean): Promise<NumberDetails>;
-  /** A page of the number's audit trail, newest first. */
-  audit(actor: Actor, id: string, query?: EventQuery): Promise<Page<AuditEvent>>;
-  update(actor: Actor, id: string, patch: Patch, expectedVersion?: number): Promise<Changed>;
+  /**
+   * One number with its connection and allowed actions; `reveal_secrets`
+   * (admins) shows SIP credentials.
+   */
+  get(actor: Actor, id: string, revealSecrets?: boolean | null): Promise<NumberDetails>;
+  /**
+   * A page of the number's audit trail, newest first (`query`: `limit`
+   * 1–100, `offset`).
+   */
+  audit(actor: Actor, id: string, query?: EventQuery | null): Promise<Page<AuditEvent>>;
+  /**
+   * Changes fields; with `expected_version` a stale write is
+   * `version_conflict`. A patch that changes nothing writes nothing.
+   */
+  update(actor: Actor, id: string, patch: Patch, expectedVersion?: number | null): Promise<Changed>;
+  /** Activates (needs an active connection bound to the number's tenant). */
   activate(actor: Actor, id: string): Promise<Changed>;
+  /** Deactivates. */
   deactivate(actor: Actor, id: string): Promise<Changed>;
+  /** Reconciles a connection with its provider. */
   sync(actor: Actor, connectionId: string): Promise<SyncReport>;
-  /** Every active connection of the actor's tenant, reports merged; a
-   *  failing connection is in `errors` (step `connection`). */
+  /**
+   * Reconciles every active connection of the actor's tenant; a failing
+   * connection is in `errors` (step `connection`) and does not stop the
+   * others.
+   */
   syncAccount(actor: Actor): Promise<SyncReport>;
+  /** Re-reads one number from the provider. */
   resync(actor: Actor, id: string): Promise<Changed>;
+  /**
+   * Configures webhooks at the provider, then on the record (`not_supported`
+   * when the vendor cannot).
+   */
   configureWebhooks(actor: Actor, id: string, webhooks: Partial<WebhookConfig>): Promise<Changed>;
-  /** `not_supported` when the vendor cannot release through the API. */
-  release(actor: Actor, id: string, mode?: 'hard' | 'soft'): Promise<Released>;
-  /** Assigns to a sub-account of the number's master account, resolved
-   *  through the store: `unknown_reference` for an unknown or another
-   *  tenant's sub-account, `no_master_account`, `sub_account_mismatch`. */
-  assignSubAccount(actor: Actor, id: string, subAccountId: string): Promise<Changed>;
-  unassignSubAccount(actor: Actor, id: string, force?: boolean): Promise<Changed>;
-  /** Usage, not a change: no version bump, no event. `call_in_future` for
-   *  a time more than 300 s ahead of the clock. */
+  /**
+   * Releases: `hard` (the default) deletes the record and leaves an aging
+   * tombstone, `soft` keeps it as released. `not_supported` when the vendor
+   * cannot release through the API.
+   */
+  release(actor: Actor, id: string, mode: 'soft'): Promise<Released & { number: PhoneNumber }>;
+  release(actor: Actor, id: string, mode?: 'hard' | null): Promise<Released & { number: null }>;
+  /**
+   * Assigns to a sub-account of the number's master account, resolved
+   * through the store: `unknown_reference` for an unknown or another
+   * tenant's sub-account, `no_master_account`, `sub_account_mismatch`.
+   */
+  assignSubAccount(actor: Actor, id: string, subAccount: string): Promise<Changed>;
+  /**
+   * Moves the number back to the master account: `did_cool_off_in_effect`
+   * within the cool-off after its last call, unless an admin forces it.
+   */
+  unassignSubAccount(actor: Actor, id: string, force?: boolean | null): Promise<Changed>;
+  /**
+   * Records a call at `at`: usage, not a change (no version bump, no event).
+   * `call_in_future` for a time more than 300 s ahead of the clock.
+   */
   recordCall(actor: Actor, id: string, at: TimeInput): Promise<PhoneNumber>;
-  free(): void;
 }
+// </generated:numbers>
 
 /** What `init` accepts besides nothing: the wasm itself, or where to fetch
  *  it (the package exports the file as `telnum/telnum.wasm`). */

@@ -8,15 +8,19 @@
 //! structured fields in camelCase. Garbage arguments get a coded error,
 //! never a panic or a trap.
 //!
-//! - pure rules: functions (`parseE164`, `applyCommand`, `checkOutbound`, …)
-//!   that forward to `telnum::json`;
-//! - pools: the `CallerIdPool` class;
-//! - the service: the `Numbers` class over a JS store and provider (methods
-//!   may return values or Promises), or the embedded in-memory store and
-//!   simulated provider when none is given.
+//! Every operation is declared once, in `telnum::interop::OPERATIONS`;
+//! `generated.rs` holds its entry points (functions, `CallerIdPool` and
+//! `Numbers` methods), rendered from that table like the C binding's.
+//! This file keeps the conversions, the pool's constructor and its
+//! allocation-free `pickE164`; `ports.rs` the `Numbers` class over a JS
+//! store and provider (methods may return values or Promises) through
+//! `telnum::interop::ports`, or the embedded defaults.
 
 // JS ports return futures that are not `Send`; `MaybeSend` only allows that
 // on wasm32, the one target this binding runs on.
+mod args;
+#[rustfmt::skip]
+mod generated;
 #[cfg(all(target_arch = "wasm32", feature = "api"))]
 mod ports;
 
@@ -31,10 +35,10 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "api")]
-use telnum::pool::{CallOutcome, Callee, MemberStatus, PickDelta, Usage};
+use telnum::pool::{Callee, Usage};
 use telnum::Error;
 #[cfg(feature = "api")]
-use telnum::{CallerIdPool, Member, NumberId, PoolSpec};
+use telnum::{CallerIdPool, PoolSpec};
 
 #[cfg(all(target_arch = "wasm32", feature = "api"))]
 pub use ports::Numbers;
@@ -178,6 +182,13 @@ pub(crate) fn js_error(e: &Error) -> JsValue {
     make_error(&e.to_json().to_string())
 }
 
+/// `invalid_input` naming the argument in `field`, as the JSON checks do.
+pub(crate) fn invalid_field(field: &str, message: impl Into<String>) -> JsValue {
+    let mut v = Error::invalid_input(message).to_json();
+    v["field"] = Value::from(field);
+    make_error(&v.to_string())
+}
+
 pub(crate) fn invalid(message: impl Into<String>) -> JsValue {
     js_error(&Error::invalid_input(message))
 }
@@ -205,7 +216,7 @@ pub(crate) fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
 
 /// A time argument: an RFC 3339 string, a `Date`, or milliseconds since the
 /// epoch.
-#[cfg(feature = "api")]
+#[cfg_attr(not(feature = "api"), allow(dead_code))]
 pub(crate) fn arg_time(v: &JsValue, name: &str) -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
     if let Some(d) = v.dyn_ref::<js_sys::Date>() {
         let ms = d.get_time();
@@ -217,110 +228,12 @@ pub(crate) fn arg_time(v: &JsValue, name: &str) -> Result<chrono::DateTime<chron
     arg(v, name)
 }
 
-#[cfg(feature = "api")]
+#[cfg_attr(not(feature = "api"), allow(dead_code))]
 pub(crate) fn ms_to_time(ms: f64) -> Option<chrono::DateTime<chrono::Utc>> {
     if !ms.is_finite() {
         return None;
     }
     chrono::DateTime::from_timestamp_millis(ms as i64)
-}
-
-#[cfg(feature = "api")]
-fn call(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
-    let a = to_value(args, "arguments")?;
-    let out = telnum::json::call(op, a).map_err(|e| js_error(&e))?;
-    to_js(&out)
-}
-
-/// Parses what a person typed into E.164. `region` is an optional ISO
-/// 3166-1 alpha-2 default region for national formats. Returns
-/// `{ e164, country_calling_code, national_number, region, kind }` or throws
-/// a `TelnumError`.
-#[wasm_bindgen(js_name = parseE164, skip_typescript)]
-pub fn parse_e164(input: JsValue, region: JsValue) -> Result<JsValue, JsValue> {
-    let input = input
-        .as_string()
-        .ok_or_else(|| invalid("input must be a string"))?;
-    let region = if region.is_undefined() || region.is_null() {
-        None
-    } else {
-        let r = region
-            .as_string()
-            .ok_or_else(|| invalid("region must be a string"))?;
-        Some(telnum::Country::new(&r).map_err(|e| js_error(&e))?)
-    };
-    let n = telnum::E164::parse(&input, region).map_err(|e| js_error(&e))?;
-    to_js(&n.info())
-}
-
-/// Formats a canonical number: `format` is `e164`, `international`
-/// (default), `national` or `rfc3966`.
-#[wasm_bindgen(js_name = formatE164, skip_typescript)]
-pub fn format_e164(e164: JsValue, format: JsValue) -> Result<JsValue, JsValue> {
-    let e = e164
-        .as_string()
-        .ok_or_else(|| invalid("e164 must be a string"))?;
-    let n = telnum::E164::from_canonical(&e).map_err(|e| js_error(&e))?;
-    let f = match format.as_string().as_deref() {
-        None if format.is_undefined() || format.is_null() => telnum::Format::International,
-        Some("e164") => telnum::Format::E164,
-        Some("international") => telnum::Format::International,
-        Some("national") => telnum::Format::National,
-        Some("rfc3966") => telnum::Format::Rfc3966,
-        _ => {
-            return Err(invalid(
-                "format must be e164, international, national or rfc3966",
-            ))
-        }
-    };
-    Ok(JsValue::from_str(&n.format(f)))
-}
-
-#[cfg(feature = "api")]
-macro_rules! pure {
-    ($( $js:literal $rust:ident $op:literal ),* $(,)?) => {$(
-        #[doc = concat!("Forwards to `telnum::json::", $op, "`; see the TypeScript definitions.")]
-        #[wasm_bindgen(js_name = $js, skip_typescript)]
-        pub fn $rust(args: JsValue) -> Result<JsValue, JsValue> {
-            call($op, &args)
-        }
-    )*};
-}
-
-#[cfg(feature = "api")]
-pure! {
-    "applyCommand" apply_command "apply",
-    "checkInbound" check_inbound "check_inbound",
-    "checkOutbound" check_outbound "check_outbound",
-    "allowedActions" allowed_actions "allowed_actions",
-    "addSources" add_sources "add_sources",
-    "validateManualDraft" validate_manual_draft "validate_manual_draft",
-    "validateImport" validate_import "validate_import",
-    "checkCoolOff" check_cool_off "check_cool_off",
-    "checkAging" check_aging "check_aging",
-    "checkVersion" check_version "check_version",
-    "syncDiff" sync_diff "sync_diff",
-    "poolPick" pool_pick "pool_pick",
-    "poolApply" pool_apply "pool_apply",
-    "poolRecordOutcome" pool_record_outcome "pool_record_outcome",
-    "campaignHealth" campaign_health "campaign_health",
-}
-
-/// Runs any pure operation of `telnum::json` by its snake_case name (the
-/// vector files name them so).
-#[cfg(feature = "api")]
-#[wasm_bindgen(js_name = callOperation, skip_typescript)]
-pub fn call_operation(op: JsValue, args: JsValue) -> Result<JsValue, JsValue> {
-    let op = op
-        .as_string()
-        .ok_or_else(|| invalid("op must be a string"))?;
-    call(&op, &args)
-}
-
-/// Every error code, in table order.
-#[wasm_bindgen(js_name = errorCodes, skip_typescript)]
-pub fn error_codes() -> Result<JsValue, JsValue> {
-    to_js(&Error::CODES)
 }
 
 /// A campaign's caller-ID pool (see `telnum::pool`).
@@ -348,20 +261,15 @@ impl JsPool {
         })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut CallerIdPool) -> Result<T, Error>) -> Result<T, JsValue> {
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut CallerIdPool) -> Result<T, Error>,
+    ) -> Result<T, JsValue> {
         let mut p = self
             .inner
             .try_borrow_mut()
             .map_err(|_| invalid("the pool is in use"))?;
         f(&mut p).map_err(|e| js_error(&e))
-    }
-
-    /// Picks the caller ID for `callee` at `now` (pure; apply the delta).
-    pub fn pick(&self, callee: JsValue, now: JsValue) -> Result<JsValue, JsValue> {
-        let callee: Callee = arg(&callee, "callee")?;
-        let now = arg_time(&now, "now")?;
-        let pick = self.with(|p| p.pick(&callee, now))?;
-        to_js(&pick)
     }
 
     /// The hot path of a dialer: the caller ID and tier for a callee given
@@ -405,73 +313,5 @@ impl JsPool {
             &JsValue::from_str(tier.as_str()),
         )?;
         Ok(out.into())
-    }
-
-    /// Applies a pick's delta (this dialer's or another's).
-    pub fn apply(&self, delta: JsValue) -> Result<(), JsValue> {
-        let d: PickDelta = arg(&delta, "delta")?;
-        self.with(|p| p.apply(&d))
-    }
-
-    /// Records a call's outcome, applies the health rules and returns the
-    /// update (counters, status change, events).
-    #[wasm_bindgen(js_name = recordOutcome)]
-    pub fn record_outcome(&self, outcome: JsValue) -> Result<JsValue, JsValue> {
-        let o: CallOutcome = arg(&outcome, "outcome")?;
-        let update = self.with(|p| {
-            let u = p.record_outcome(&o)?;
-            p.apply_outcome(&u)?;
-            Ok(u)
-        })?;
-        to_js(&update)
-    }
-
-    /// The Campaign Health rows as of `now`.
-    #[wasm_bindgen(js_name = campaignHealth)]
-    pub fn campaign_health(&self, now: JsValue) -> Result<JsValue, JsValue> {
-        let now = arg_time(&now, "now")?;
-        let rows = self.with(|p| Ok(p.campaign_health(now)))?;
-        to_js(&rows)
-    }
-
-    /// Sets a member's authoritative calls for a day.
-    #[wasm_bindgen(js_name = setCallsToday)]
-    pub fn set_calls_today(
-        &self,
-        number_id: JsValue,
-        day: JsValue,
-        calls: JsValue,
-    ) -> Result<(), JsValue> {
-        let id: NumberId = arg(&number_id, "number_id")?;
-        let day: chrono::NaiveDate = arg(&day, "day")?;
-        let calls: u32 = arg(&calls, "calls")?;
-        self.with(|p| p.set_calls_today(&id, day, calls))
-    }
-
-    /// Adds or replaces a member.
-    #[wasm_bindgen(js_name = upsertMember)]
-    pub fn upsert_member(&self, member: JsValue) -> Result<(), JsValue> {
-        let m: Member = arg(&member, "member")?;
-        self.with(|p| p.upsert_member(m))
-    }
-
-    /// Sets a member's pool status.
-    #[wasm_bindgen(js_name = setMemberStatus)]
-    pub fn set_member_status(&self, number_id: JsValue, status: JsValue) -> Result<(), JsValue> {
-        let id: NumberId = arg(&number_id, "number_id")?;
-        let s: MemberStatus = arg(&status, "status")?;
-        self.with(|p| p.set_member_status(&id, s))
-    }
-
-    /// The usage snapshot.
-    pub fn usage(&self) -> Result<JsValue, JsValue> {
-        let u = self.with(|p| Ok(p.usage()))?;
-        to_js(&u)
-    }
-
-    /// The pool definition.
-    pub fn spec(&self) -> Result<JsValue, JsValue> {
-        let s = self.with(|p| Ok(p.spec().clone()))?;
-        to_js(&s)
     }
 }

@@ -130,17 +130,17 @@ const pool = {
   policy: { callee_mode: { mode: 'off' } },
 };
 
-test('poolPick / poolApply / poolRecordOutcome / campaignHealth', () => {
-  const first = telnum.poolPick({ pool, callee: { e164: '+12125559999' }, now: T0 });
+test('snapshotPick / snapshotApply / snapshotRecordOutcome / snapshotCampaignHealth', () => {
+  const first = telnum.snapshotPick({ pool, callee: { e164: '+12125559999' }, now: T0 });
   assert.equal(first.pick.number_id, 'a');
   assert.equal(first.pick.tier, 'same_npa');
-  const second = telnum.poolPick({ pool, usage: first.usage, callee: { e164: '+12125559999' }, now: T0 });
+  const second = telnum.snapshotPick({ pool, usage: first.usage, callee: { e164: '+12125559999' }, now: T0 });
   assert.equal(second.pick.number_id, 'b');
-  const applied = telnum.poolApply({ pool, usage: second.usage, delta: first.pick.delta });
+  const applied = telnum.snapshotApply({ pool, usage: second.usage, delta: first.pick.delta });
   assert.equal(applied.usage.members.a.calls_today, 2);
-  const rec = telnum.poolRecordOutcome({ pool, outcome: { number_id: 'b', answered: false, spam_flagged: true, at: T0 } });
+  const rec = telnum.snapshotRecordOutcome({ pool, outcome: { number_id: 'b', answered: false, spam_flagged: true, at: T0 } });
   assert.equal(rec.update.status.state, 'removed');
-  const rows = telnum.campaignHealth({ pool: rec.pool, usage: rec.usage, now: T0 });
+  const rows = telnum.snapshotCampaignHealth({ pool: rec.pool, usage: rec.usage, now: T0 });
   assert.equal(rows[1].pool_status, 'removed');
 });
 
@@ -178,10 +178,6 @@ test('CallerIdPool.pickE164 answers what pick answers', () => {
   assert.equal(code(() => fast.pickE164('+12125559999', T0, 'yes')).code, 'invalid_input');
 });
 
-test('callOperation', () => {
-  assert.equal(telnum.callOperation('parse_e164', { input: '+14155552671' }).region, 'US');
-  assert.equal(code(() => telnum.callOperation('nope', {})).code, 'invalid_input');
-});
 
 test('CallerIdPool', () => {
   const p = new telnum.CallerIdPool(pool);

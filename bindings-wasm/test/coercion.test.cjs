@@ -42,7 +42,7 @@ test('NaN, Infinity, Invalid Date, BigInt, Symbol and functions are refused, nam
   // A cool-off check with an Invalid Date does not allow the move.
   assert.throws(() => telnum.checkCoolOff({
     last_call_at: new Date('garbage'), now: new Date('2026-01-01T00:00:00Z'), cool_off_seconds: 86400,
-  }), invalid('arguments.last_call_at'));
+  }), invalid('args.last_call_at'));
   assert.throws(() => telnum.checkCoolOff({
     last_call_at: '2026-01-01T00:00:00Z', now: '2026-01-02T00:00:00Z', cool_off_seconds: -1,
   }), invalid());

@@ -2,9 +2,12 @@
 //! taking a JSON object of named arguments and returning a JSON value or a
 //! coded [`Error`].
 //!
-//! The WASM and C bindings forward to these functions, and the conformance
-//! vectors in `tests/vectors/` name them by [`call`]'s `op`, so Rust, JS and
-//! C give the same answer for the same input. Argument objects use the serde
+//! The WASM and C bindings call these functions directly (their entry
+//! points are generated from `telnum::interop::OPERATIONS`, feature
+//! `interop`), and the conformance vectors in `tests/vectors/` name them by
+//! the same operation names, so Rust, JS and C give the same answer for the
+//! same input. `call` and `call_service`, name-keyed runners, exist only as
+//! test support (feature `conformance`). Argument objects use the serde
 //! forms of the Rust types (snake_case fields, RFC 3339 times, `+…` numbers).
 //! A malformed argument object is `invalid_input` naming the problem.
 
@@ -19,24 +22,20 @@ use crate::country::Country;
 use crate::e164::{Format, E164};
 use crate::error::{Error, Result};
 use crate::ids::TenantId;
-use crate::ids::{AccountId, ConnectionId, NumberId};
-use crate::lifecycle::Patch;
 use crate::lifecycle::{self, Command, Ctx, LifecyclePolicy};
 use crate::pool::{CallOutcome, Callee, CallerIdPool, PickDelta, PoolSpec, Usage};
-use crate::ports::{
-    AvailableQuery, Clock, EventQuery, ListQuery, NumberStore, OwnedNumber, Provider,
-};
-use crate::record::WebhookConfig;
+use crate::ports::OwnedNumber;
 use crate::record::{Connection, PhoneNumber};
 use crate::restrictions;
 use crate::screens::{self, ImportDraft, ManualDraft};
-use crate::service::{ImportRequest, Numbers, PurchaseRequest, ReleaseMode};
 
-/// Every operation [`call`] knows, in a stable order.
+/// Every operation [`call`] knows, in a stable order (the names of
+/// `telnum::interop::OPERATIONS`).
+#[cfg(feature = "conformance")]
 pub const OPS: &[&str] = &[
     "parse_e164",
     "format_e164",
-    "apply",
+    "apply_command",
     "check_inbound",
     "check_outbound",
     "allowed_actions",
@@ -46,14 +45,15 @@ pub const OPS: &[&str] = &[
     "check_cool_off",
     "check_aging",
     "check_version",
-    "pool_pick",
-    "pool_apply",
-    "pool_record_outcome",
-    "campaign_health",
+    "snapshot_pick",
+    "snapshot_apply",
+    "snapshot_record_outcome",
+    "snapshot_campaign_health",
     "sync_diff",
 ];
 
 /// Every operation [`call_service`] knows, in a stable order.
+#[cfg(feature = "conformance")]
 pub const SERVICE_OPS: &[&str] = &[
     "list",
     "available",
@@ -90,12 +90,15 @@ fn to_value<T: Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::invalid_input(e.to_string()))
 }
 
-/// Runs operation `op` with argument object `args`.
+/// Runs operation `op` with argument object `args`: a name-keyed runner,
+/// test support for the conformance vectors and the fuzz targets (feature
+/// `conformance`). The bindings call the per-operation functions.
+#[cfg(feature = "conformance")]
 pub fn call(op: &str, a: Value) -> Result<Value> {
     match op {
         "parse_e164" => parse_e164(a),
         "format_e164" => format_e164(a),
-        "apply" => apply(a),
+        "apply_command" => apply(a),
         "check_inbound" => check_inbound(a),
         "check_outbound" => check_outbound(a),
         "allowed_actions" => allowed_actions(a),
@@ -105,10 +108,10 @@ pub fn call(op: &str, a: Value) -> Result<Value> {
         "check_cool_off" => check_cool_off(a),
         "check_aging" => check_aging(a),
         "check_version" => check_version(a),
-        "pool_pick" => pool_pick(a),
-        "pool_apply" => pool_apply(a),
-        "pool_record_outcome" => pool_record_outcome(a),
-        "campaign_health" => campaign_health(a),
+        "snapshot_pick" => pool_pick(a),
+        "snapshot_apply" => pool_apply(a),
+        "snapshot_record_outcome" => pool_record_outcome(a),
+        "snapshot_campaign_health" => campaign_health(a),
         "sync_diff" => sync_diff(a),
         _ => Err(Error::invalid_input(format!("unknown operation {op:?}"))),
     }
@@ -489,143 +492,161 @@ pub fn sync_diff(a: Value) -> Result<Value> {
     ))
 }
 
-/// Arguments every service operation takes: the actor, plus its own.
-#[derive(Deserialize)]
-struct ServiceArgs {
-    actor: Actor,
-    #[serde(default)]
-    id: Option<NumberId>,
-    #[serde(default)]
-    connection_id: Option<ConnectionId>,
-    #[serde(flatten)]
-    rest: serde_json::Map<String, Value>,
-}
+#[cfg(feature = "conformance")]
+pub use by_name::call_service;
 
-fn take<T: DeserializeOwned>(rest: &mut serde_json::Map<String, Value>, key: &str) -> Result<T> {
-    let v = rest.remove(key).unwrap_or(Value::Null);
-    serde_json::from_value(v).map_err(|e| Error::invalid_input(format!("{key}: {e}")))
-}
+/// The name-keyed service runner (test support).
+#[cfg(feature = "conformance")]
+mod by_name {
+    use super::*;
+    use crate::ids::{AccountId, ConnectionId, NumberId};
+    use crate::lifecycle::Patch;
+    use crate::ports::{AvailableQuery, Clock, EventQuery, ListQuery, NumberStore, Provider};
+    use crate::record::WebhookConfig;
+    use crate::service::{ImportRequest, Numbers, PurchaseRequest, ReleaseMode};
 
-fn need<T>(v: Option<T>, key: &str) -> Result<T> {
-    v.ok_or_else(|| Error::invalid_input(format!("{key} is required")))
-}
-
-/// Runs service operation `op` with argument object `a` (always with
-/// `actor`; `id` for operations on one number; `connection_id` for
-/// connection operations; see [`SERVICE_OPS`] and the README).
-pub async fn call_service<S: NumberStore, P: Provider, C: Clock>(
-    svc: &Numbers<S, P, C>,
-    op: &str,
-    a: Value,
-) -> Result<Value> {
-    if !a.is_object() {
-        return Err(Error::invalid_input("arguments must be a JSON object"));
+    /// Arguments every service operation takes: the actor, plus its own.
+    #[derive(Deserialize)]
+    struct ServiceArgs {
+        actor: Actor,
+        #[serde(default)]
+        id: Option<NumberId>,
+        #[serde(default)]
+        connection_id: Option<ConnectionId>,
+        #[serde(flatten)]
+        rest: serde_json::Map<String, Value>,
     }
-    let ServiceArgs {
-        actor,
-        id,
-        connection_id,
-        mut rest,
-    } = serde_json::from_value(a).map_err(|e| Error::invalid_input(e.to_string()))?;
-    // Refuse unknown arguments before doing anything.
-    let allowed: &[&str] = match op {
-        "list" | "available" => &["query"],
-        "pricing" => &["country"],
-        "purchase" | "import_owned" => &["request"],
-        "add_manual" => &["draft"],
-        "get" => &["reveal_secrets"],
-        "update" => &["patch", "expected_version"],
-        "configure_webhooks" => &["webhooks"],
-        "release" => &["mode"],
-        "assign_sub_account" => &["sub_account"],
-        "unassign_sub_account" => &["force"],
-        "record_call" => &["at"],
-        "audit" => &["query"],
-        _ => &[],
-    };
-    if let Some(k) = rest.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(Error::invalid_input(format!(
-            "unknown argument {k:?} for {op}"
-        )));
+
+    fn take<T: DeserializeOwned>(
+        rest: &mut serde_json::Map<String, Value>,
+        key: &str,
+    ) -> Result<T> {
+        let v = rest.remove(key).unwrap_or(Value::Null);
+        serde_json::from_value(v).map_err(|e| Error::invalid_input(format!("{key}: {e}")))
     }
-    let id = || need(id.clone(), "id");
-    let conn = || need(connection_id.clone(), "connection_id");
-    let out = match op {
-        "list" => {
-            let q: Option<ListQuery> = take(&mut rest, "query")?;
-            to_value(&svc.list(&actor, q.unwrap_or_default()).await?)
+
+    fn need<T>(v: Option<T>, key: &str) -> Result<T> {
+        v.ok_or_else(|| Error::invalid_input(format!("{key} is required")))
+    }
+
+    /// Test support (feature `conformance`): runs service operation `op`
+    /// by name with argument object `a` (always with
+    /// `actor`; `id` for operations on one number; `connection_id` for
+    /// connection operations; see [`SERVICE_OPS`] and the README).
+    pub async fn call_service<S: NumberStore, P: Provider, C: Clock>(
+        svc: &Numbers<S, P, C>,
+        op: &str,
+        a: Value,
+    ) -> Result<Value> {
+        if !a.is_object() {
+            return Err(Error::invalid_input("arguments must be a JSON object"));
         }
-        "available" => {
-            let q: Option<AvailableQuery> = take(&mut rest, "query")?;
-            to_value(
-                &svc.available(&actor, &conn()?, q.unwrap_or_default())
-                    .await?,
-            )
-        }
-        "pricing" => {
-            let c: Country = take(&mut rest, "country")?;
-            to_value(&svc.pricing(&actor, &conn()?, c).await?)
-        }
-        "purchase" => {
-            let r: PurchaseRequest = take(&mut rest, "request")?;
-            to_value(&svc.purchase(&actor, &r).await?)
-        }
-        "import_owned" => {
-            let r: ImportRequest = take(&mut rest, "request")?;
-            to_value(&svc.import_owned(&actor, &r).await?)
-        }
-        "owned" => to_value(&svc.owned(&actor, &conn()?).await?),
-        "add_manual" => {
-            let d: ManualDraft = take(&mut rest, "draft")?;
-            to_value(&svc.add_manual(&actor, &d).await?)
-        }
-        "get" => {
-            let reveal: Option<bool> = take(&mut rest, "reveal_secrets")?;
-            to_value(&svc.get(&actor, &id()?, reveal.unwrap_or(false)).await?)
-        }
-        "update" => {
-            let patch: Patch = take(&mut rest, "patch")?;
-            let v: Option<u64> = take(&mut rest, "expected_version")?;
-            to_value(&svc.update(&actor, &id()?, patch, v).await?)
-        }
-        "activate" => to_value(&svc.activate(&actor, &id()?).await?),
-        "deactivate" => to_value(&svc.deactivate(&actor, &id()?).await?),
-        "sync" => to_value(&svc.sync(&actor, &conn()?).await?),
-        "sync_account" => to_value(&svc.sync_account(&actor).await?),
-        "countries" => to_value(&svc.countries(&actor, &conn()?).await?),
-        "audit" => {
-            let q: Option<EventQuery> = take(&mut rest, "query")?;
-            to_value(&svc.audit(&actor, &id()?, q.unwrap_or_default()).await?)
-        }
-        "resync" => to_value(&svc.resync(&actor, &id()?).await?),
-        "configure_webhooks" => {
-            let w: WebhookConfig = take(&mut rest, "webhooks")?;
-            to_value(&svc.configure_webhooks(&actor, &id()?, w).await?)
-        }
-        "release" => {
-            let m: Option<ReleaseMode> = take(&mut rest, "mode")?;
-            to_value(&svc.release(&actor, &id()?, m.unwrap_or_default()).await?)
-        }
-        "assign_sub_account" => {
-            let sub: AccountId = take(&mut rest, "sub_account")?;
-            to_value(&svc.assign_sub_account(&actor, &id()?, &sub).await?)
-        }
-        "unassign_sub_account" => {
-            let force: Option<bool> = take(&mut rest, "force")?;
-            to_value(
-                &svc.unassign_sub_account(&actor, &id()?, force.unwrap_or(false))
-                    .await?,
-            )
-        }
-        "record_call" => {
-            let at: DateTime<Utc> = take(&mut rest, "at")?;
-            to_value(&svc.record_call(&actor, &id()?, at).await?)
-        }
-        _ => {
+        let ServiceArgs {
+            actor,
+            id,
+            connection_id,
+            mut rest,
+        } = serde_json::from_value(a).map_err(|e| Error::invalid_input(e.to_string()))?;
+        // Refuse unknown arguments before doing anything.
+        let allowed: &[&str] = match op {
+            "list" | "available" => &["query"],
+            "pricing" => &["country"],
+            "purchase" | "import_owned" => &["request"],
+            "add_manual" => &["draft"],
+            "get" => &["reveal_secrets"],
+            "update" => &["patch", "expected_version"],
+            "configure_webhooks" => &["webhooks"],
+            "release" => &["mode"],
+            "assign_sub_account" => &["sub_account"],
+            "unassign_sub_account" => &["force"],
+            "record_call" => &["at"],
+            "audit" => &["query"],
+            _ => &[],
+        };
+        if let Some(k) = rest.keys().find(|k| !allowed.contains(&k.as_str())) {
             return Err(Error::invalid_input(format!(
-                "unknown service operation {op:?}"
-            )))
+                "unknown argument {k:?} for {op}"
+            )));
         }
-    }?;
-    Ok(out)
+        let id = || need(id.clone(), "id");
+        let conn = || need(connection_id.clone(), "connection_id");
+        let out = match op {
+            "list" => {
+                let q: Option<ListQuery> = take(&mut rest, "query")?;
+                to_value(&svc.list(&actor, q.unwrap_or_default()).await?)
+            }
+            "available" => {
+                let q: Option<AvailableQuery> = take(&mut rest, "query")?;
+                to_value(
+                    &svc.available(&actor, &conn()?, q.unwrap_or_default())
+                        .await?,
+                )
+            }
+            "pricing" => {
+                let c: Country = take(&mut rest, "country")?;
+                to_value(&svc.pricing(&actor, &conn()?, c).await?)
+            }
+            "purchase" => {
+                let r: PurchaseRequest = take(&mut rest, "request")?;
+                to_value(&svc.purchase(&actor, &r).await?)
+            }
+            "import_owned" => {
+                let r: ImportRequest = take(&mut rest, "request")?;
+                to_value(&svc.import_owned(&actor, &r).await?)
+            }
+            "owned" => to_value(&svc.owned(&actor, &conn()?).await?),
+            "add_manual" => {
+                let d: ManualDraft = take(&mut rest, "draft")?;
+                to_value(&svc.add_manual(&actor, &d).await?)
+            }
+            "get" => {
+                let reveal: Option<bool> = take(&mut rest, "reveal_secrets")?;
+                to_value(&svc.get(&actor, &id()?, reveal.unwrap_or(false)).await?)
+            }
+            "update" => {
+                let patch: Patch = take(&mut rest, "patch")?;
+                let v: Option<u64> = take(&mut rest, "expected_version")?;
+                to_value(&svc.update(&actor, &id()?, patch, v).await?)
+            }
+            "activate" => to_value(&svc.activate(&actor, &id()?).await?),
+            "deactivate" => to_value(&svc.deactivate(&actor, &id()?).await?),
+            "sync" => to_value(&svc.sync(&actor, &conn()?).await?),
+            "sync_account" => to_value(&svc.sync_account(&actor).await?),
+            "countries" => to_value(&svc.countries(&actor, &conn()?).await?),
+            "audit" => {
+                let q: Option<EventQuery> = take(&mut rest, "query")?;
+                to_value(&svc.audit(&actor, &id()?, q.unwrap_or_default()).await?)
+            }
+            "resync" => to_value(&svc.resync(&actor, &id()?).await?),
+            "configure_webhooks" => {
+                let w: WebhookConfig = take(&mut rest, "webhooks")?;
+                to_value(&svc.configure_webhooks(&actor, &id()?, w).await?)
+            }
+            "release" => {
+                let m: Option<ReleaseMode> = take(&mut rest, "mode")?;
+                to_value(&svc.release(&actor, &id()?, m.unwrap_or_default()).await?)
+            }
+            "assign_sub_account" => {
+                let sub: AccountId = take(&mut rest, "sub_account")?;
+                to_value(&svc.assign_sub_account(&actor, &id()?, &sub).await?)
+            }
+            "unassign_sub_account" => {
+                let force: Option<bool> = take(&mut rest, "force")?;
+                to_value(
+                    &svc.unassign_sub_account(&actor, &id()?, force.unwrap_or(false))
+                        .await?,
+                )
+            }
+            "record_call" => {
+                let at: DateTime<Utc> = take(&mut rest, "at")?;
+                to_value(&svc.record_call(&actor, &id()?, at).await?)
+            }
+            _ => {
+                return Err(Error::invalid_input(format!(
+                    "unknown service operation {op:?}"
+                )))
+            }
+        }?;
+        Ok(out)
+    }
 }

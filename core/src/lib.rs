@@ -118,6 +118,8 @@ mod engine;
 pub mod error;
 pub mod events;
 pub mod ids;
+#[cfg(feature = "interop")]
+pub mod interop;
 pub mod json;
 pub mod kind;
 pub mod lifecycle;

@@ -39,14 +39,14 @@ proptest! {
         let results = [
             call("check_cool_off", json!({"last_call_at": now, "now": now, "cool_off_seconds": n})),
             call("check_aging", json!({"released_by":"a","released_at":now,"acquirer":"b","now":now,"aging_seconds":n})),
-            call("apply", json!({"record": record(), "command": {"type":"unassign_from_sub_account"},
+            call("apply_command", json!({"record": record(), "command": {"type":"unassign_from_sub_account"},
                                  "actor": {"tenant":"acme","role":"admin"}, "now": now,
                                  "policy": {"cool_off_seconds": n, "aging_seconds": n}})),
             call("sync_diff", json!({"records":[record()],"owned":[],"now":now,"pending_timeout_seconds":n})),
-            call("pool_pick", json!({"pool": pool(n), "callee":{"e164":"+12125559999"}, "now": now})),
-            call("pool_record_outcome", json!({"pool": pool(n),
+            call("snapshot_pick", json!({"pool": pool(n), "callee":{"e164":"+12125559999"}, "now": now})),
+            call("snapshot_record_outcome", json!({"pool": pool(n),
                  "outcome":{"number_id":"a","answered":false,"carrier_blocked":true,"at":now}})),
-            call("campaign_health", json!({"pool": pool(n), "now": "+262143-12-31T23:59:59Z"})),
+            call("snapshot_campaign_health", json!({"pool": pool(n), "now": "+262143-12-31T23:59:59Z"})),
         ];
         for r in results {
             if let Err(e) = r {
@@ -69,7 +69,7 @@ fn negative_durations_are_refused_not_read_as_none() {
             json!({"released_by":"a","released_at":now,"acquirer":"b","now":now,"aging_seconds":-1}),
         ),
         call(
-            "apply",
+            "apply_command",
             json!({"record": record(), "command": {"type":"unassign_from_sub_account"},
                    "actor": {"tenant":"acme","role":"admin"}, "now": now,
                    "policy": {"cool_off_seconds": -1}}),
@@ -79,7 +79,7 @@ fn negative_durations_are_refused_not_read_as_none() {
             json!({"records":[],"owned":[],"now":now,"pending_timeout_seconds":-5}),
         ),
         call(
-            "pool_pick",
+            "snapshot_pick",
             json!({"pool": pool(-1), "callee":{"e164":"+12125559999"}, "now": now}),
         ),
     ];
@@ -97,27 +97,27 @@ fn unknown_fields_are_refused_in_every_input() {
     let cases = [
         // A misspelt policy field (cool_off_secs) kept the 15-day default.
         call(
-            "apply",
+            "apply_command",
             json!({"record": record(), "command": {"type":"activate"}, "actor": admin, "now": now,
                    "policy": {"cool_off_secs": 0}}),
         ),
         call(
-            "apply",
+            "apply_command",
             json!({"record": record(), "command": {"type":"activate"}, "now": now,
                    "actor": {"tenant":"acme","role":"admin","tenant_id":"x"}}),
         ),
         call(
-            "apply",
+            "apply_command",
             json!({"record": record(), "command": {"type":"activate","force":true},
                    "actor": admin, "now": now}),
         ),
         call(
-            "pool_pick",
+            "snapshot_pick",
             json!({"pool": pool(0), "callee":{"e164":"+12125559999","spam":true}, "now": now}),
         ),
         // spam_flag (for spam_flagged) left a spam number in rotation.
         call(
-            "pool_record_outcome",
+            "snapshot_record_outcome",
             json!({"pool": pool(0),
                    "outcome":{"number_id":"a","answered":false,"spam_flag":true,"at":now}}),
         ),
@@ -154,7 +154,7 @@ fn caller_counters_saturate_instead_of_overflowing() {
     let usage = json!({"members": {"a": {"stats": {"attempts": max, "answered": max,
         "spam_flags": max, "carrier_blocks": max, "talk_seconds": max}}}});
     let out = call(
-        "pool_record_outcome",
+        "snapshot_record_outcome",
         json!({"pool": pool(0), "usage": usage,
                "outcome":{"number_id":"a","answered":true,"spam_flagged":true,
                           "carrier_blocked":true,"duration_seconds":60,"at":now}}),

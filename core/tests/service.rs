@@ -765,6 +765,7 @@ fn a_number_released_by_one_tenant_ages_before_another_takes_it() {
     );
 }
 
+#[cfg(feature = "conformance")]
 #[test]
 fn the_json_service_facade_runs_the_same_operations() {
     use serde_json::json;

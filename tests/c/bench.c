@@ -73,7 +73,7 @@ int main(void) {
     double a = now_ns();
     for (int i = 0; i < 200; i++) {
       const char *r = regions[i % 5];
-      if (telnum_e164_parse(inputs[i % 5], input_lens[i % 5], r, r ? 2 : 0, &out) != TELNUM_STATUS_OK) return 1;
+      if (telnum_parse_e164(inputs[i % 5], input_lens[i % 5], r, r ? 2 : 0, &out) != TELNUM_STATUS_OK) return 1;
       telnum_string_free(out);
     }
     double c = (now_ns() - a) / 200, native = 0;
@@ -151,7 +151,7 @@ int main(void) {
 
   double overhead = pick_ratio - 1;
   printf("== C binding vs native Rust, same process, %d alternating rounds (medians)\n", ROUNDS);
-  printf("telnum_e164_parse:     %8.1f ns/call   native %8.1f ns   ratio %.2f (parse, then the answer as JSON)\n",
+  printf("telnum_parse_e164:     %8.1f ns/call   native %8.1f ns   ratio %.2f (parse, then the answer as JSON)\n",
          parse_ns, parse_native, parse_ratio);
   printf("telnum_pool_pick_e164: %8.1f ns/call   native %8.1f ns   ratio %.2f (1,000 members, geomatch on)\n",
          pick_ns, pick_native, pick_ratio);

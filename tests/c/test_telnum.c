@@ -67,9 +67,56 @@ static jv *call_fn(json_fn f, const char *args, TelnumStatus *status) {
   return v;
 }
 
+/* Test support: a service operation by its name in
+   tests/vectors/operations.json, with a JSON object of named arguments,
+   through the typed entry point of that name. */
+static char *dump_of(const jv *a, const char *key) {
+  jv *v = jget(a, key);
+  return v && v->t != J_NULL ? jdump(v) : NULL;
+}
+#define S(x) (x), ((x) ? strlen(x) : 0)
+static TelnumStatus svc_raw(TelnumNumbers *n, const char *op, const char *args, char **out) {
+  jv *a = jparse(args, strlen(args));
+  if (!a) return TELNUM_STATUS_INVALID_JSON;
+  char *actor = dump_of(a, "actor"), *request = dump_of(a, "request"), *query = dump_of(a, "query");
+  char *patch = dump_of(a, "patch"), *draft = dump_of(a, "draft"), *webhooks = dump_of(a, "webhooks");
+  const char *id = jstr(jget(a, "id")), *conn = jstr(jget(a, "connection_id"));
+  const char *mode = jstr(jget(a, "mode")), *sub = jstr(jget(a, "sub_account")), *at = jstr(jget(a, "at"));
+  const char *country = jstr(jget(a, "country"));
+  jv *ev = jget(a, "expected_version"), *force = jget(a, "force"), *reveal = jget(a, "reveal_secrets");
+  int64_t expected = ev && ev->t == J_NUM ? (int64_t)ev->num : -1;
+  int f = force && force->t == J_BOOL && force->b, r = reveal && reveal->t == J_BOOL && reveal->b;
+  TelnumStatus s = TELNUM_STATUS_INVALID_INPUT;
+  if (!strcmp(op, "list")) s = telnum_numbers_list(n, S(actor), S(query), out);
+  else if (!strcmp(op, "available")) s = telnum_numbers_available(n, S(actor), S(conn), S(query), out);
+  else if (!strcmp(op, "pricing")) s = telnum_numbers_pricing(n, S(actor), S(conn), S(country), out);
+  else if (!strcmp(op, "countries")) s = telnum_numbers_countries(n, S(actor), S(conn), out);
+  else if (!strcmp(op, "purchase")) s = telnum_numbers_purchase(n, S(actor), S(request), out);
+  else if (!strcmp(op, "import_owned")) s = telnum_numbers_import_owned(n, S(actor), S(request), out);
+  else if (!strcmp(op, "owned")) s = telnum_numbers_owned(n, S(actor), S(conn), out);
+  else if (!strcmp(op, "add_manual")) s = telnum_numbers_add_manual(n, S(actor), S(draft), out);
+  else if (!strcmp(op, "get")) s = telnum_numbers_get(n, S(actor), S(id), r, out);
+  else if (!strcmp(op, "audit")) s = telnum_numbers_audit(n, S(actor), S(id), S(query), out);
+  else if (!strcmp(op, "update")) s = telnum_numbers_update(n, S(actor), S(id), S(patch), expected, out);
+  else if (!strcmp(op, "activate")) s = telnum_numbers_activate(n, S(actor), S(id), out);
+  else if (!strcmp(op, "deactivate")) s = telnum_numbers_deactivate(n, S(actor), S(id), out);
+  else if (!strcmp(op, "sync")) s = telnum_numbers_sync(n, S(actor), S(conn), out);
+  else if (!strcmp(op, "sync_account")) s = telnum_numbers_sync_account(n, S(actor), out);
+  else if (!strcmp(op, "resync")) s = telnum_numbers_resync(n, S(actor), S(id), out);
+  else if (!strcmp(op, "configure_webhooks")) s = telnum_numbers_configure_webhooks(n, S(actor), S(id), S(webhooks), out);
+  else if (!strcmp(op, "release")) s = telnum_numbers_release(n, S(actor), S(id), S(mode), out);
+  else if (!strcmp(op, "assign_sub_account")) s = telnum_numbers_assign_sub_account(n, S(actor), S(id), S(sub), out);
+  else if (!strcmp(op, "unassign_sub_account")) s = telnum_numbers_unassign_sub_account(n, S(actor), S(id), f, out);
+  else if (!strcmp(op, "record_call")) s = telnum_numbers_record_call(n, S(actor), S(id), S(at), out);
+  else fprintf(stderr, "svc_raw: no operation %s\n", op);
+  free(actor); free(request); free(query); free(patch); free(draft); free(webhooks);
+  jfree(a);
+  return s;
+}
+
 static jv *svc_call(TelnumNumbers *n, const char *op, const char *args, TelnumStatus *status) {
   char *out = NULL;
-  TelnumStatus s = telnum_numbers_call(n, op, strlen(op), args, strlen(args), &out);
+  TelnumStatus s = svc_raw(n, op, args, &out);
   if (status) *status = s;
   if (s != TELNUM_STATUS_OK) return NULL;
   jv *v = jparse(out, strlen(out));
@@ -98,7 +145,7 @@ static char *fmt(const char *f, const char *a, const char *b, const char *c) {
 /* ------------------------------------------------------------ E.164 */
 
 static TelnumStatus parse(const char *input, const char *region, char **out) {
-  return telnum_e164_parse(input, strlen(input), region, region ? strlen(region) : 0, out);
+  return telnum_parse_e164(input, strlen(input), region, region ? strlen(region) : 0, out);
 }
 
 static void test_e164(void) {
@@ -112,12 +159,12 @@ static void test_e164(void) {
   CHECK(!strcmp(last_code(), "region_required"));
   CHECK(out == (char *)0x1); /* out-params are written only on success */
 
-  TelnumStatus s;
-  jv *f = call_fn(telnum_e164_format, "{\"e164\":\"+442071838750\",\"format\":\"national\"}", &s);
-  CHECK(f && f->t == J_STR && !strcmp(f->str, "020 7183 8750"));
-  jfree(f);
-  CHECK(call_fn(telnum_e164_format, "{\"e164\":\"+44 20\"}", &s) == NULL && s == TELNUM_STATUS_INVALID_INPUT);
+  CHECK(telnum_format_e164("+442071838750", 13, "national", 8, &out) == TELNUM_STATUS_OK);
+  CHECK(out && !strcmp(out, "\"020 7183 8750\""));
+  telnum_string_free(out);
+  CHECK(telnum_format_e164("+44 20", 6, NULL, 0, &out) == TELNUM_STATUS_INVALID_INPUT);
   CHECK(!strcmp(last_code(), "invalid_e164"));
+  CHECK(telnum_last_error_code() == TELNUM_ERROR_CODE_INVALID_E164);
 }
 
 /* ------------------------------------------------------------ pure rules */
@@ -129,14 +176,14 @@ static void test_pure_functions(void) {
 
   args = fmt("{\"record\":%s,\"command\":{\"type\":\"activate\"},\"actor\":%s,\"now\":\"2026-05-01T10:00:00Z\",\"connection\":%s}",
              RECORD, ADMIN, CONNECTION);
-  v = call_fn(telnum_lifecycle_apply, args, &s);
+  v = call_fn(telnum_apply_command, args, &s);
   CHECK(v && !strcmp(jstr(jget(jget(v, "record"), "status")), "active"));
   CHECK(v && jget(jget(v, "record"), "version")->num == 2);
   jfree(v);
   free(args);
 
   args = fmt("{\"record\":%s,\"command\":{\"type\":\"activate\"},\"actor\":%s,\"now\":\"2026-05-01T10:00:00Z\"}", RECORD, ADMIN, NULL);
-  CHECK(call_fn(telnum_lifecycle_apply, args, &s) == NULL && s == TELNUM_STATUS_CONFLICT);
+  CHECK(call_fn(telnum_apply_command, args, &s) == NULL && s == TELNUM_STATUS_CONFLICT);
   jv *e = last_error();
   CHECK(e && !strcmp(jstr(jget(e, "code")), "number_not_bound") && !strcmp(jstr(jget(e, "reason")), "no_connection"));
   jfree(e);
@@ -192,16 +239,40 @@ static void test_pure_functions(void) {
   jfree(v);
   free(args);
 
-  /* telnum_call by name */
-  char *out = NULL;
-  const char *a = "{\"input\":\"+14155552671\"}";
-  CHECK(telnum_call("parse_e164", 10, a, strlen(a), &out) == TELNUM_STATUS_OK && strstr(out, "\"region\":\"US\""));
-  telnum_string_free(out);
-  CHECK(telnum_call("fly", 3, "{}", 2, &out) == TELNUM_STATUS_INVALID_INPUT);
   CHECK(!strcmp(telnum_status_name(TELNUM_STATUS_UPSTREAM), "upstream"));
+  /* Error codes without parsing JSON; names for any value. */
+  CHECK(call_fn(telnum_check_cool_off, "{\"last_call_at\":\"2026-05-01T00:00:00Z\",\"now\":\"2026-05-02T00:00:00Z\"}", &s) == NULL);
+  CHECK(telnum_last_error_code() == TELNUM_ERROR_CODE_DID_COOL_OFF_IN_EFFECT);
+  CHECK(!strcmp(telnum_error_code_name(TELNUM_ERROR_CODE_DID_COOL_OFF_IN_EFFECT), "did_cool_off_in_effect"));
+  CHECK(!strcmp(telnum_error_code_name(-7), "none") && !strcmp(telnum_error_code_name(123456), "none"));
+  char *codes = NULL;
+  CHECK(telnum_error_codes(&codes) == TELNUM_STATUS_OK && strstr(codes, "\"did_cool_off_in_effect\""));
+  telnum_string_free(codes);
+  CHECK(telnum_last_error_code() == TELNUM_ERROR_CODE_NONE);
+  char version[32];
+  snprintf(version, sizeof version, "%d.%d.%d", TELNUM_VERSION_MAJOR, TELNUM_VERSION_MINOR, TELNUM_VERSION_PATCH);
+  CHECK(!strcmp(telnum_version(), version));
 }
 
 /* ------------------------------------------------------------ vectors */
+
+/* The pure functions the vector files name, by their table names. */
+static const struct { const char *name; json_fn f; } PURE[] = {
+  {"apply_command", telnum_apply_command}, {"check_inbound", telnum_check_inbound},
+  {"check_outbound", telnum_check_outbound}, {"allowed_actions", telnum_allowed_actions},
+  {"add_sources", telnum_add_sources}, {"validate_manual_draft", telnum_validate_manual_draft},
+  {"validate_import", telnum_validate_import}, {"check_cool_off", telnum_check_cool_off},
+  {"check_aging", telnum_check_aging}, {"check_version", telnum_check_version},
+  {"sync_diff", telnum_sync_diff}, {"snapshot_pick", telnum_snapshot_pick},
+  {"snapshot_apply", telnum_snapshot_apply}, {"snapshot_record_outcome", telnum_snapshot_record_outcome},
+  {"snapshot_campaign_health", telnum_snapshot_campaign_health},
+};
+static json_fn pure_fn(const char *name) {
+  for (size_t i = 0; i < sizeof PURE / sizeof PURE[0]; i++)
+    if (!strcmp(PURE[i].name, name)) return PURE[i].f;
+  fprintf(stderr, "no C function for vector operation %s\n", name);
+  return NULL;
+}
 
 static int run_vector_file(const char *name) {
   char path[512];
@@ -232,7 +303,9 @@ static int run_vector_file(const char *name) {
       char *a = jdump(args);
       const char *op = jstr(jget(step, "op"));
       char *out = NULL;
-      TelnumStatus s = telnum_call(op, strlen(op), a, strlen(a), &out);
+      json_fn f = pure_fn(op);
+      CHECK(f != NULL);
+      TelnumStatus s = f ? f(a, strlen(a), &out) : TELNUM_STATUS_INVALID_INPUT;
       jv *expect = jget(step, "expect");
       jv *want_error = jget(expect, "error");
       int ok;
@@ -291,7 +364,7 @@ static void test_e164_vectors(void) {
     const char *input = jstr(jget(c, "input"));
     const char *region = jstr(jget(c, "region"));
     char *out = NULL;
-    TelnumStatus s = telnum_e164_parse(input, strlen(input), region, region ? strlen(region) : 0, &out);
+    TelnumStatus s = telnum_parse_e164(input, strlen(input), region, region ? strlen(region) : 0, &out);
     jv *got = s == TELNUM_STATUS_OK ? jparse(out, strlen(out)) : NULL;
     const char *design = jstr(jget(c, "telnum_error"));
     if (design) {
@@ -355,7 +428,7 @@ static void test_pool(void) {
   char *out = NULL;
   CHECK(telnum_pool_record_outcome(pool, outcome, strlen(outcome), &out) == TELNUM_STATUS_OK && strstr(out, "removed_spam_flagged"));
   telnum_string_free(out);
-  CHECK(telnum_pool_health(pool, now, strlen(now), &out) == TELNUM_STATUS_OK && strstr(out, "\"pool_status\":\"removed\""));
+  CHECK(telnum_pool_campaign_health(pool, now, strlen(now), &out) == TELNUM_STATUS_OK && strstr(out, "\"pool_status\":\"removed\""));
   telnum_string_free(out);
   CHECK(telnum_pool_usage(pool, &out) == TELNUM_STATUS_OK && strstr(out, "\"calls_today\":4"));
   /* The usage snapshot rebuilds an equivalent pool. */
@@ -385,7 +458,7 @@ static void test_embedded_service(void) {
   CHECK(r && jget(r, "numbers")->n == 2);
   free(args);
   const char *owned = "{\"e164\":\"+14155550177\",\"sid\":\"\",\"country\":\"US\",\"kind\":\"local\"}";
-  CHECK(telnum_numbers_simulate_owned(n, "c1", 2, owned, strlen(owned)) == TELNUM_STATUS_OK);
+  CHECK(telnum_numbers_simulate_owned_number(n, "c1", 2, owned, strlen(owned)) == TELNUM_STATUS_OK);
   args = fmt("{\"actor\":%s,\"connection_id\":\"c1\"}", ADMIN, NULL, NULL);
   jv *sync = svc_call(n, "sync", args, &s);
   CHECK(sync && jget(sync, "adopted")->n == 1);
@@ -399,8 +472,9 @@ static void test_embedded_service(void) {
   /* A provider that completes the order later: pending with its order
      reference until the account-wide sync completes it. */
   const char *hold = "{\"action\":\"hold_orders\",\"hold\":true}";
-  int applied = 0;
-  CHECK(telnum_numbers_simulate(n, hold, strlen(hold), &applied) == TELNUM_STATUS_OK && applied == 1);
+  char *applied = NULL;
+  CHECK(telnum_numbers_simulate(n, hold, strlen(hold), &applied) == TELNUM_STATUS_OK && !strcmp(applied, "true"));
+  telnum_string_free(applied);
   args = fmt("{\"actor\":%s,\"request\":{\"connection_id\":\"c1\",\"idempotency_key\":\"k2\",\"country\":\"US\",\"quantity\":1}}", ADMIN, NULL, NULL);
   jv *held = svc_call(n, "purchase", args, &s);
   jv *held_number = held ? jget(held, "numbers")->items[0] : NULL;
@@ -408,7 +482,8 @@ static void test_embedded_service(void) {
   CHECK(held_number && jstr(jget(jget(held_number, "provider"), "order_ref")) != NULL);
   free(args);
   const char *settle = "{\"action\":\"settle_orders\",\"complete\":true}";
-  CHECK(telnum_numbers_simulate(n, settle, strlen(settle), NULL) == TELNUM_STATUS_OK);
+  CHECK(telnum_numbers_simulate(n, settle, strlen(settle), &applied) == TELNUM_STATUS_OK);
+  telnum_string_free(applied);
   args = fmt("{\"actor\":%s}", ADMIN, NULL, NULL);
   jv *all = svc_call(n, "sync_account", args, &s);
   CHECK(all && jget(all, "completed")->n == 1 && jget(all, "errors")->n == 0);
@@ -418,7 +493,8 @@ static void test_embedded_service(void) {
 
   /* A rate-limited provider: a coded 429, nothing bought, then the retry. */
   const char *limit = "{\"action\":\"rate_limit\",\"calls\":1,\"retry_after_seconds\":30}";
-  CHECK(telnum_numbers_simulate(n, limit, strlen(limit), NULL) == TELNUM_STATUS_OK);
+  CHECK(telnum_numbers_simulate(n, limit, strlen(limit), &applied) == TELNUM_STATUS_OK);
+  telnum_string_free(applied);
   args = fmt("{\"actor\":%s,\"request\":{\"connection_id\":\"c1\",\"idempotency_key\":\"k3\",\"country\":\"US\",\"quantity\":1}}", ADMIN, NULL, NULL);
   CHECK(svc_call(n, "purchase", args, &s) == NULL && s == TELNUM_STATUS_UPSTREAM);
   CHECK(!strcmp(last_code(), "provider_rate_limited"));
@@ -439,7 +515,12 @@ static void test_embedded_service(void) {
   jfree(paid_again);
   free(args);
   const char *bad = "{\"action\":\"explode\"}";
-  CHECK(telnum_numbers_simulate(n, bad, strlen(bad), NULL) == TELNUM_STATUS_INVALID_JSON);
+  CHECK(telnum_numbers_simulate(n, bad, strlen(bad), &applied) == TELNUM_STATUS_INVALID_JSON);
+  /* Drift: the number leaves the account (true), then is not there (false). */
+  CHECK(telnum_numbers_simulate_drop_number(n, "c1", 2, "+14155550177", 12, &applied) == TELNUM_STATUS_OK && !strcmp(applied, "true"));
+  telnum_string_free(applied);
+  CHECK(telnum_numbers_simulate_drop_number(n, "c1", 2, "+14155550177", 12, &applied) == TELNUM_STATUS_OK && !strcmp(applied, "false"));
+  telnum_string_free(applied);
   jfree(r);
   telnum_numbers_free(n);
 }
@@ -460,7 +541,7 @@ static void *buy_one(void *arg) {
            "{\"actor\":%s,\"request\":{\"connection_id\":\"c1\",\"idempotency_key\":\"r%d-%d\",\"country\":\"US\",\"quantity\":1}}",
            ADMIN, b->round, b->thread);
   char *out = NULL;
-  b->status = telnum_numbers_call(b->n, "purchase", 8, args, strlen(args), &out);
+  b->status = svc_raw(b->n, "purchase", args, &out);
   if (b->status == TELNUM_STATUS_OK) {
     jv *v = jparse(out, strlen(out));
     jv *num = v ? jget(v, "numbers")->items[0] : NULL;
@@ -548,6 +629,7 @@ typedef struct {
   char **ev_num, **ev_json; /* every event: its number id and JSON */
   int nev, cap_ev;
   int finalized;
+  int bare_conflicts; /* answer version_conflict without its versions */
 } c_store;
 
 /* Keeps each event of a JSON array (for list_events). */
@@ -581,7 +663,7 @@ static TelnumStatus reply(TelnumBuffer *out, const char *json) {
 
 static TelnumStatus reply_error(TelnumBuffer *out, const char *json) {
   telnum_buffer_set(out, json, strlen(json));
-  return TELNUM_STATUS_CALLBACK_FAILED;
+  return TELNUM_STATUS_OTHER;
 }
 
 static void fill_row(row *r, jv *rec) {
@@ -661,7 +743,8 @@ static TelnumStatus c_store_call(void *userdata, const char *op_ptr, size_t op_l
     row *r = find_row(st, id);
     if (!r) s = reply_error(out, "{\"code\":\"not_found\",\"message\":\"gone\"}");
     else if (r->version != expected) {
-      snprintf(tmp, sizeof tmp, "{\"code\":\"version_conflict\",\"expected\":%ld,\"actual\":%ld,\"message\":\"stale\"}", expected, r->version);
+      if (st->bare_conflicts) snprintf(tmp, sizeof tmp, "{\"code\":\"version_conflict\"}");
+      else snprintf(tmp, sizeof tmp, "{\"code\":\"version_conflict\",\"expected\":%ld,\"actual\":%ld,\"message\":\"stale\"}", expected, r->version);
       s = reply_error(out, tmp);
     } else if (is_update) {
       /* A call recorded since the caller read the record is kept. */
@@ -835,7 +918,7 @@ static void test_lifecycle_over_a_c_store(void) {
   TelnumStoreVtable store = { &st, c_store_call, c_store_finalize };
   TelnumNumbers *n = NULL;
   const char *config = "{\"default_webhooks\":{\"voice_url\":\"https://voice.example.com/in\",\"status_callback_url\":null}}";
-  CHECK(telnum_numbers_new(&store, NULL, config, strlen(config), &n) == TELNUM_STATUS_OK && n);
+  CHECK(telnum_numbers_new(&store, NULL, NULL, config, strlen(config), &n) == TELNUM_STATUS_OK && n);
   CHECK(telnum_numbers_put_connection(n, CONNECTION, strlen(CONNECTION)) == TELNUM_STATUS_OK);
   CHECK(st.nconn == 1);
 
@@ -865,6 +948,14 @@ static void test_lifecycle_over_a_c_store(void) {
   args = fmt("{\"actor\":%s,\"id\":\"%s\",\"patch\":{\"label\":\"x\"},\"expected_version\":1}", ADMIN, id, NULL);
   CHECK(svc_call(n, "update", args, &s) == NULL && s == TELNUM_STATUS_CONFLICT);
   CHECK(!strcmp(last_code(), "version_conflict"));
+  /* A store that says only "version_conflict": the error still carries
+     the version expected and the one in the store. */
+  st.bare_conflicts = 1;
+  CHECK(svc_call(n, "update", args, &s) == NULL && s == TELNUM_STATUS_CONFLICT);
+  jv *conflict = last_error();
+  CHECK(conflict && jget(conflict, "expected")->num == 1 && jget(conflict, "actual")->num == st_row_version(&st, id));
+  jfree(conflict);
+  st.bare_conflicts = 0;
   free(args);
 
   const char *sub = "{\"id\":\"SA_1\",\"master\":\"MA_1\",\"tenant\":\"acme\"}";
@@ -937,6 +1028,57 @@ static void test_lifecycle_over_a_c_store(void) {
   c_store_clear(&st);
 }
 
+/* ------------------------------------------------------------ a host clock */
+
+static TelnumStatus fixed_clock(void *userdata, int64_t *now_ms) {
+  int64_t *t = userdata;
+  if (*t < 0) return TELNUM_STATUS_OTHER; /* a clock that fails */
+  *now_ms = *t;
+  return TELNUM_STATUS_OK;
+}
+
+static int clock_finalized;
+static void clock_finalize(void *userdata) {
+  (void)userdata;
+  clock_finalized++;
+}
+
+/* The service reads time only through the clock it was given: a call time
+   is judged against the host's clock, and a failing clock fails the
+   operation instead of falling back to the system clock. */
+static void test_host_clock(void) {
+  static int64_t now_ms = 1767225600000; /* 2026-01-01T00:00:00Z */
+  TelnumClockVtable clock = { &now_ms, fixed_clock, clock_finalize };
+  TelnumNumbers *n = NULL;
+  CHECK(telnum_numbers_new(NULL, NULL, &clock, NULL, 0, &n) == TELNUM_STATUS_OK && n);
+  CHECK(telnum_numbers_put_connection(n, CONNECTION, strlen(CONNECTION)) == TELNUM_STATUS_OK);
+  TelnumStatus s;
+  char *args = fmt("{\"actor\":%s,\"request\":{\"connection_id\":\"c1\",\"idempotency_key\":\"clock\",\"country\":\"US\",\"quantity\":1}}", ADMIN, NULL, NULL);
+  jv *bought = svc_call(n, "purchase", args, &s);
+  free(args);
+  jv *num = bought ? jget(bought, "numbers")->items[0] : NULL;
+  CHECK(num && !strcmp(jstr(jget(num, "created_at")), "2026-01-01T00:00:00Z"));
+  const char *id = num ? jstr(jget(num, "id")) : "none";
+  /* One hour after the host's now is in the future, whatever the system says. */
+  args = fmt("{\"actor\":%s,\"id\":\"%s\",\"at\":\"2026-01-01T01:00:00Z\"}", ADMIN, id, NULL);
+  CHECK(svc_call(n, "record_call", args, &s) == NULL && telnum_last_error_code() == TELNUM_ERROR_CODE_CALL_IN_FUTURE);
+  free(args);
+  now_ms = -1;
+  args = fmt("{\"actor\":%s,\"id\":\"%s\"}", ADMIN, id, NULL);
+  CHECK(svc_call(n, "activate", args, &s) == NULL && s == TELNUM_STATUS_INVALID_INPUT);
+  jv *e = last_error();
+  CHECK(e && strstr(jstr(jget(e, "message")), "clock"));
+  jfree(e);
+  free(args);
+  jfree(bought);
+  telnum_numbers_free(n);
+  CHECK(clock_finalized == 1);
+  /* A clock vtable without its function is refused, and finalised. */
+  TelnumClockVtable broken = { &now_ms, NULL, clock_finalize };
+  CHECK(telnum_numbers_new(NULL, NULL, &broken, NULL, 0, &n) == TELNUM_STATUS_NULL_PARAMETER);
+  CHECK(clock_finalized == 2);
+}
+
 /* ------------------------------------------------------------ bad input */
 
 static int garbage_mode;
@@ -944,9 +1086,18 @@ static TelnumStatus garbage_call(void *userdata, const char *op, size_t op_len, 
   (void)userdata; (void)op; (void)op_len; (void)args; (void)args_len;
   switch (garbage_mode) {
     case 0: return reply(out, "{not json");                 /* truncated JSON */
-    case 1: return TELNUM_STATUS_CALLBACK_FAILED;           /* error, no body */
+    case 1: return TELNUM_STATUS_OTHER;                     /* error, no body */
     case 2: return reply_error(out, "{\"code\":\"x\",\"message\":\"carrier down\"}");
     case 3: return telnum_buffer_set(out, "\xff\xfe", 2);  /* bad UTF-8 */
+    case 5: { /* 10 MB that is not JSON, with an error status */
+      size_t big = 10u << 20;
+      char *junk = malloc(big);
+      if (!junk) abort();
+      memset(junk, 'x', big);
+      TelnumStatus st = telnum_buffer_set(out, junk, big);
+      free(junk);
+      return st == TELNUM_STATUS_OK ? TELNUM_STATUS_OTHER : st;
+    }
     default: return reply(out, "{\"unexpected\":\"shape\"}");
   }
 }
@@ -954,23 +1105,23 @@ static TelnumStatus garbage_call(void *userdata, const char *op, size_t op_len, 
 static void test_bad_input(void) {
   char *out = (char *)0x1;
   /* NULL pointers, everywhere. */
-  CHECK(telnum_e164_parse(NULL, 3, NULL, 0, &out) == TELNUM_STATUS_NULL_PARAMETER);
+  CHECK(telnum_parse_e164(NULL, 3, NULL, 0, &out) == TELNUM_STATUS_NULL_PARAMETER);
   CHECK(!strcmp(last_code(), "null_parameter"));
-  CHECK(telnum_e164_parse("+1", 2, NULL, 0, NULL) == TELNUM_STATUS_NULL_PARAMETER);
-  CHECK(telnum_call(NULL, 0, "{}", 2, &out) == TELNUM_STATUS_NULL_PARAMETER);
-  CHECK(telnum_lifecycle_apply(NULL, 0, &out) == TELNUM_STATUS_NULL_PARAMETER);
+  CHECK(telnum_parse_e164("+1", 2, NULL, 0, NULL) == TELNUM_STATUS_NULL_PARAMETER);
+  CHECK(telnum_apply_command(NULL, 0, &out) == TELNUM_STATUS_NULL_PARAMETER);
   CHECK(telnum_pool_new(NULL, 0, NULL, 0, NULL) == TELNUM_STATUS_NULL_PARAMETER);
   CHECK(telnum_pool_usage(NULL, &out) == TELNUM_STATUS_NULL_PARAMETER);
-  CHECK(telnum_numbers_call(NULL, "list", 4, "{}", 2, &out) == TELNUM_STATUS_NULL_PARAMETER);
+  CHECK(telnum_numbers_list(NULL, ADMIN, strlen(ADMIN), NULL, 0, &out) == TELNUM_STATUS_NULL_PARAMETER);
+  CHECK(telnum_last_error_code() == TELNUM_ERROR_CODE_NULL_PARAMETER);
   CHECK(telnum_numbers_new_embedded(NULL, 0, NULL) == TELNUM_STATUS_NULL_PARAMETER);
   CHECK(telnum_buffer_set(NULL, "x", 1) == TELNUM_STATUS_NULL_PARAMETER);
   CHECK(out == (char *)0x1);
   /* Zero lengths: an empty string is a value, and a coded error. */
-  CHECK(telnum_e164_parse("", 0, NULL, 0, &out) == TELNUM_STATUS_INVALID_INPUT && !strcmp(last_code(), "empty_input"));
+  CHECK(telnum_parse_e164("", 0, NULL, 0, &out) == TELNUM_STATUS_INVALID_INPUT && !strcmp(last_code(), "empty_input"));
   CHECK(telnum_check_cool_off("", 0, &out) == TELNUM_STATUS_INVALID_JSON);
   /* Invalid UTF-8 and embedded NUL. */
-  CHECK(telnum_e164_parse("+1\xff\xfe", 4, NULL, 0, &out) == TELNUM_STATUS_INVALID_UTF8);
-  CHECK(telnum_e164_parse("+1\0" "4155552671", 13, NULL, 0, &out) == TELNUM_STATUS_INTERIOR_NUL);
+  CHECK(telnum_parse_e164("+1\xff\xfe", 4, NULL, 0, &out) == TELNUM_STATUS_INVALID_UTF8);
+  CHECK(telnum_parse_e164("+1\0" "4155552671", 13, NULL, 0, &out) == TELNUM_STATUS_INTERIOR_NUL);
   CHECK(telnum_check_version("{\"rec\0ord\":1}", 13, &out) == TELNUM_STATUS_INTERIOR_NUL);
   /* Truncated, wrong-shape and huge JSON. */
   CHECK(telnum_check_version("{\"record\":", 10, &out) == TELNUM_STATUS_INVALID_JSON);
@@ -982,10 +1133,8 @@ static void test_bad_input(void) {
   if (!huge) abort();
   memset(huge, '[', big);
   CHECK(telnum_sync_diff(huge, big, &out) == TELNUM_STATUS_INVALID_JSON); /* deep nesting: refused, no stack overflow */
-  memcpy(huge, "{\"input\":\"", 10);
-  memset(huge + 10, '1', big - 12);
-  memcpy(huge + big - 2, "\"}", 2);
-  CHECK(telnum_call("parse_e164", 10, huge, big, &out) == TELNUM_STATUS_INVALID_INPUT && !strcmp(last_code(), "input_too_long"));
+  memset(huge, '1', big);
+  CHECK(telnum_parse_e164(huge, big, NULL, 0, &out) == TELNUM_STATUS_INVALID_INPUT && !strcmp(last_code(), "input_too_long"));
   free(huge);
   CHECK(out == (char *)0x1);
 
@@ -993,37 +1142,43 @@ static void test_bad_input(void) {
   TelnumStoreVtable store = { NULL, garbage_call, NULL };
   TelnumProviderVtable provider = { NULL, garbage_call, NULL };
   TelnumNumbers *n = NULL;
-  CHECK(telnum_numbers_new(&store, NULL, NULL, 0, &n) == TELNUM_STATUS_OK);
+  CHECK(telnum_numbers_new(&store, NULL, NULL, NULL, 0, &n) == TELNUM_STATUS_OK);
   const char *a = "{\"actor\":{\"tenant\":\"acme\",\"role\":\"admin\"},\"id\":\"num_1\"}";
-  for (garbage_mode = 0; garbage_mode < 5; garbage_mode++) {
-    CHECK(telnum_numbers_call(n, "activate", 8, a, strlen(a), &out) == TELNUM_STATUS_UPSTREAM);
+  for (garbage_mode = 0; garbage_mode < 6; garbage_mode++) {
+    CHECK(svc_raw(n, "activate", a, &out) == TELNUM_STATUS_UPSTREAM);
     CHECK(!strcmp(last_code(), "store_error"));
+    /* What the callback wrote is quoted, not repeated: a 10 MB payload
+       leaves a short last error. */
+    char *le = telnum_last_error();
+    CHECK(le && strlen(le) < 2048);
+    telnum_string_free(le);
   }
   telnum_numbers_free(n);
   /* A provider that fails: provider_error, and nothing half-applied. */
   TelnumNumbers *p = NULL;
-  CHECK(telnum_numbers_new(NULL, &provider, NULL, 0, &p) == TELNUM_STATUS_OK);
+  CHECK(telnum_numbers_new(NULL, &provider, NULL, NULL, 0, &p) == TELNUM_STATUS_OK);
   CHECK(telnum_numbers_put_connection(p, CONNECTION, strlen(CONNECTION)) == TELNUM_STATUS_OK);
   garbage_mode = 2;
   const char *buy = "{\"actor\":{\"tenant\":\"acme\",\"role\":\"admin\"},\"request\":{\"connection_id\":\"c1\",\"idempotency_key\":\"k\",\"country\":\"US\",\"quantity\":1}}";
-  CHECK(telnum_numbers_call(p, "purchase", 8, buy, strlen(buy), &out) == TELNUM_STATUS_UPSTREAM);
+  CHECK(svc_raw(p, "purchase", buy, &out) == TELNUM_STATUS_UPSTREAM);
   jv *e = last_error();
   CHECK(e && !strcmp(jstr(jget(e, "code")), "provider_error") && strstr(jstr(jget(e, "message")), "carrier down"));
   jfree(e);
   const char *list = "{\"actor\":{\"tenant\":\"acme\",\"role\":\"admin\"}}";
-  CHECK(telnum_numbers_call(p, "list", 4, list, strlen(list), &out) == TELNUM_STATUS_OK && strstr(out, "\"total\":0"));
+  CHECK(svc_raw(p, "list", list, &out) == TELNUM_STATUS_OK && strstr(out, "\"total\":0"));
   telnum_string_free(out);
   telnum_numbers_free(p);
   /* A vtable without its call function is refused, and its finaliser runs. */
   static c_store unused;
   TelnumStoreVtable broken = { &unused, NULL, c_store_finalize };
-  CHECK(telnum_numbers_new(&broken, NULL, NULL, 0, &n) == TELNUM_STATUS_NULL_PARAMETER);
+  CHECK(telnum_numbers_new(&broken, NULL, NULL, NULL, 0, &n) == TELNUM_STATUS_NULL_PARAMETER);
   CHECK(unused.finalized == 1);
 }
 
 int main(void) {
   test_e164();
   test_pure_functions();
+  test_host_clock();
   test_vectors();
   test_pool();
   test_embedded_service();

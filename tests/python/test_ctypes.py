@@ -1,5 +1,7 @@
 """telnum from Python through ctypes (standard library only): load the
-shared library, parse a number, trigger a cool-off error and read its JSON.
+shared library, parse a number, trigger a cool-off error and read its JSON
+and its code, and find every operation of tests/vectors/operations.json in
+the library under its C name.
 
     python3 tests/python/test_ctypes.py [path/to/libtelnum_c.so]
 """
@@ -18,14 +20,20 @@ OK, INVALID_INPUT, CONFLICT = 0, 5, 8
 def load(path):
     lib = ctypes.CDLL(path)
     c = ctypes.c_char_p
-    lib.telnum_e164_parse.argtypes = [c, ctypes.c_size_t, c, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]
-    lib.telnum_e164_parse.restype = ctypes.c_int
+    lib.telnum_parse_e164.argtypes = [c, ctypes.c_size_t, c, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]
+    lib.telnum_parse_e164.restype = ctypes.c_int
     lib.telnum_check_cool_off.argtypes = [c, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]
     lib.telnum_check_cool_off.restype = ctypes.c_int
     lib.telnum_last_error.argtypes = []
     lib.telnum_last_error.restype = ctypes.c_void_p
     lib.telnum_string_free.argtypes = [ctypes.c_void_p]
     lib.telnum_string_free.restype = None
+    lib.telnum_last_error_code.argtypes = []
+    lib.telnum_last_error_code.restype = ctypes.c_int
+    lib.telnum_error_code_name.argtypes = [ctypes.c_int]
+    lib.telnum_error_code_name.restype = ctypes.c_char_p
+    lib.telnum_version.argtypes = []
+    lib.telnum_version.restype = ctypes.c_char_p
     return lib
 
 
@@ -46,7 +54,7 @@ class CTypes(unittest.TestCase):
         out = ctypes.c_void_p()
         data = text.encode("utf-8")
         reg = region.encode() if region else None
-        status = self.lib.telnum_e164_parse(data, len(data), reg, len(reg) if reg else 0, ctypes.byref(out))
+        status = self.lib.telnum_parse_e164(data, len(data), reg, len(reg) if reg else 0, ctypes.byref(out))
         return status, take(self.lib, out.value) if status == OK else None
 
     def test_parse(self):
@@ -76,6 +84,16 @@ class CTypes(unittest.TestCase):
         self.assertEqual(err["status"], 409)
         self.assertEqual(err["cool_off_until"], "2026-05-16T00:00:00Z")
         self.assertEqual(err["cool_off_remaining_seconds"], 6 * 86400)
+        # The same code without parsing JSON.
+        code = self.lib.telnum_last_error_code()
+        self.assertEqual(self.lib.telnum_error_code_name(code).decode(), "did_cool_off_in_effect")
+
+    def test_every_operation_is_in_the_library(self):
+        with open(os.path.join(ROOT, "tests", "vectors", "operations.json"), encoding="utf-8") as f:
+            ops = json.load(f)
+        missing = [op["c"] for op in ops if not hasattr(self.lib, op["c"])]
+        self.assertEqual(missing, [])
+        self.assertRegex(self.lib.telnum_version().decode(), r"^\d+\.\d+\.\d+$")
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ def connection(**over):
 def apply(command, who=ADMIN, now=T0, expect=None, use=("record", "connection", "policy")):
     if isinstance(command, str):
         command = {"type": command}
-    return {"op": "apply", "use": list(use), "args": {"command": command, "actor": who, "now": now},
+    return {"op": "apply_command", "use": list(use), "args": {"command": command, "actor": who, "now": now},
             "save": {"record": "record"}, "expect": expect}
 
 
@@ -409,11 +409,11 @@ scenario("import owned needs an explicit confirmation", [
 
 # --- garbage in -----------------------------------------------------------------
 scenario("malformed arguments are invalid_input", [
-    {"op": "apply", "args": {"record": {"id": "x"}, "command": {"type": "activate"}, "actor": ADMIN, "now": T0},
+    {"op": "apply_command", "args": {"record": {"id": "x"}, "command": {"type": "activate"}, "actor": ADMIN, "now": T0},
      "expect": err("invalid_input")},
-    {"op": "apply", "use": ["record"], "args": {"command": {"type": "fly"}, "actor": ADMIN, "now": T0},
+    {"op": "apply_command", "use": ["record"], "args": {"command": {"type": "fly"}, "actor": ADMIN, "now": T0},
      "expect": err("invalid_input")},
-    {"op": "apply", "use": ["record"], "args": {"command": {"type": "activate"}, "actor": ADMIN, "now": "yesterday"},
+    {"op": "apply_command", "use": ["record"], "args": {"command": {"type": "activate"}, "actor": ADMIN, "now": "yesterday"},
      "expect": err("invalid_input")},
     {"op": "check_outbound", "use": ["record"], "args": {"country": "Narnia"}, "expect": err("invalid_input")},
 ], rec=record())

@@ -32,7 +32,7 @@ OFF = {"mode": "off"}
 def pick(callee, now=NOW, expect=None, **callee_extra):
     c = {"e164": callee}
     c.update(callee_extra)
-    return {"op": "pool_pick", "use": ["pool", "usage"], "args": {"callee": c, "now": now},
+    return {"op": "snapshot_pick", "use": ["pool", "usage"], "args": {"callee": c, "now": now},
             "save": {"usage": "usage"}, "expect": expect}
 
 
@@ -161,16 +161,16 @@ scenario("sticky mode keeps the callee's caller ID while it is eligible", {
 scenario("health: spam flag removes, answer rate reported", {
     "pool": pool([member("a", "+12125550101"), member("b", "+12125550102")], callee_mode=OFF),
 }, [
-    {"op": "pool_record_outcome", "use": ["pool", "usage"], "args": {"outcome": outcome("a", True)},
+    {"op": "snapshot_record_outcome", "use": ["pool", "usage"], "args": {"outcome": outcome("a", True)},
      "save": {"pool": "pool", "usage": "usage"}, "expect": {"ok": {"update": {"status": None, "events": []}}}},
-    {"op": "pool_record_outcome", "use": ["pool", "usage"], "args": {"outcome": outcome("a", False)},
+    {"op": "snapshot_record_outcome", "use": ["pool", "usage"], "args": {"outcome": outcome("a", False)},
      "save": {"pool": "pool", "usage": "usage"}, "expect": {"ok": {"update": {"status": None}}}},
-    {"op": "pool_record_outcome", "use": ["pool", "usage"],
+    {"op": "snapshot_record_outcome", "use": ["pool", "usage"],
      "args": {"outcome": outcome("b", False, spam_flagged=True)},
      "save": {"pool": "pool", "usage": "usage"},
      "expect": {"ok": {"update": {"status": {"state": "removed", "reason": "spam_flagged"},
                                   "events": [{"kind": "removed_spam_flagged", "number_id": "b"}]}}}},
-    {"op": "campaign_health", "use": ["pool", "usage"], "args": {"now": NOW},
+    {"op": "snapshot_campaign_health", "use": ["pool", "usage"], "args": {"now": NOW},
      "expect": {"ok": [
          {"number_id": "a", "pool_status": "active", "attempts": 2, "answered": 1, "answer_rate": 0.5,
           "weight": 1, "campaign_id": "camp_1"},
@@ -182,7 +182,7 @@ scenario("health: spam flag removes, answer rate reported", {
 scenario("carrier block rests a number, which resumes by itself", {
     "pool": pool([member("a", "+12125550101")], callee_mode=OFF, rest_seconds=7200),
 }, [
-    {"op": "pool_record_outcome", "use": ["pool", "usage"],
+    {"op": "snapshot_record_outcome", "use": ["pool", "usage"],
      "args": {"outcome": outcome("a", False, carrier_blocked=True)},
      "save": {"pool": "pool", "usage": "usage"},
      "expect": {"ok": {"update": {"status": {"state": "paused", "reason": "carrier_block",
@@ -193,11 +193,11 @@ scenario("carrier block rests a number, which resumes by itself", {
 ])
 
 scenario("bad pools and callees are invalid_input", {}, [
-    {"op": "pool_pick", "args": {"pool": pool([], daily_cap=151), "callee": {"e164": "+12125559999"}, "now": NOW},
+    {"op": "snapshot_pick", "args": {"pool": pool([], daily_cap=151), "callee": {"e164": "+12125559999"}, "now": NOW},
      "expect": {"error": "invalid_input"}},
-    {"op": "pool_pick", "args": {"pool": pool([]), "callee": {"e164": "212 555 9999"}, "now": NOW},
+    {"op": "snapshot_pick", "args": {"pool": pool([]), "callee": {"e164": "212 555 9999"}, "now": NOW},
      "expect": {"error": "invalid_input"}},
-    {"op": "pool_pick", "args": {"pool": pool([member("a", "+12125550101"), member("a", "+12125550102")]),
+    {"op": "snapshot_pick", "args": {"pool": pool([member("a", "+12125550101"), member("a", "+12125550102")]),
                                  "callee": {"e164": "+12125559999"}, "now": NOW},
      "expect": {"error": "invalid_input"}},
 ])

@@ -1,0 +1,112 @@
+//! Reading the arguments of the generated entry points (see
+//! `telnum::interop::ArgKind`): JSON, text, times and versions.
+
+use std::ffi::c_char;
+
+use serde::de::DeserializeOwned;
+use telnum::interop::{parse_time, FromText};
+
+use crate::{read_opt_str, read_str, Failure, FfiResult, TelnumStatus};
+
+fn bad_json(what: &str, e: serde_json::Error) -> Failure {
+    Failure::Status(TelnumStatus::InvalidJson, format!("{what}: {e}"))
+}
+
+/// A JSON argument of type `T`.
+///
+/// # Safety
+/// `ptr` must be NULL or valid for `len` bytes.
+pub(crate) unsafe fn c_json<T: DeserializeOwned>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> FfiResult<T> {
+    // SAFETY: forwarded contract.
+    let s = unsafe { read_str(ptr, len, what) }?;
+    serde_json::from_str(s).map_err(|e| bad_json(what, e))
+}
+
+/// An optional JSON argument: NULL (or the JSON `null`) is none.
+///
+/// # Safety
+/// As [`c_json`].
+pub(crate) unsafe fn c_json_opt<T: DeserializeOwned>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> FfiResult<Option<T>> {
+    // SAFETY: forwarded contract.
+    match unsafe { read_opt_str(ptr, len, what) }? {
+        None => Ok(None),
+        Some(s) => serde_json::from_str(s).map_err(|e| bad_json(what, e)),
+    }
+}
+
+/// A text argument (not JSON-quoted), read with the value's own
+/// constructor.
+///
+/// # Safety
+/// As [`c_json`].
+pub(crate) unsafe fn c_text<T: FromText>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> FfiResult<T> {
+    // SAFETY: forwarded contract.
+    let s = unsafe { read_str(ptr, len, what) }?;
+    Ok(T::from_text(s)?)
+}
+
+/// An optional text argument: NULL is none.
+///
+/// # Safety
+/// As [`c_json`].
+pub(crate) unsafe fn c_text_opt<T: FromText>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> FfiResult<Option<T>> {
+    // SAFETY: forwarded contract.
+    match unsafe { read_opt_str(ptr, len, what) }? {
+        None => Ok(None),
+        Some(s) => Ok(Some(T::from_text(s)?)),
+    }
+}
+
+/// An RFC 3339 time.
+///
+/// # Safety
+/// As [`c_json`].
+pub(crate) unsafe fn c_time(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> FfiResult<chrono::DateTime<chrono::Utc>> {
+    // SAFETY: forwarded contract.
+    let s = unsafe { read_str(ptr, len, what) }?;
+    Ok(parse_time(s, what)?)
+}
+
+/// An optional RFC 3339 time: NULL is none.
+///
+/// # Safety
+/// As [`c_json`].
+#[allow(dead_code)]
+pub(crate) unsafe fn c_time_opt(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> FfiResult<Option<chrono::DateTime<chrono::Utc>>> {
+    // SAFETY: forwarded contract.
+    match unsafe { read_opt_str(ptr, len, what) }? {
+        None => Ok(None),
+        Some(s) => Ok(Some(parse_time(s, what)?)),
+    }
+}
+
+/// A required version: not negative.
+#[allow(dead_code)]
+pub(crate) fn c_version(v: i64, what: &str) -> FfiResult<u64> {
+    u64::try_from(v)
+        .map_err(|_| Failure::Core(telnum::Error::invalid_input(format!("{what} is negative"))))
+}
