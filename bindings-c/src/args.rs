@@ -8,8 +8,15 @@ use telnum::interop::{parse_time, FromText};
 
 use crate::{read_opt_str, read_str, Failure, FfiResult, TelnumStatus};
 
+/// Malformed JSON is `invalid_json`; well-formed JSON of the wrong shape
+/// (a wrong type, an unknown field) is `invalid_input`, as in Rust and JS.
 fn bad_json(what: &str, e: serde_json::Error) -> Failure {
-    Failure::Status(TelnumStatus::InvalidJson, format!("{what}: {e}"))
+    match e.classify() {
+        serde_json::error::Category::Data => {
+            Failure::Core(telnum::Error::invalid_input(format!("{what}: {e}")))
+        }
+        _ => Failure::Status(TelnumStatus::InvalidJson, format!("{what}: {e}")),
+    }
 }
 
 /// A JSON argument of type `T`.

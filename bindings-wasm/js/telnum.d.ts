@@ -15,60 +15,124 @@ export type Day = string;
 /** What a time argument accepts: RFC 3339, a Date, or ms since the epoch. */
 export type TimeInput = Rfc3339 | Date | number;
 
-export type ErrorCode =
-  | 'input_too_long' | 'empty_input' | 'invalid_characters' | 'extension_not_allowed'
-  | 'invalid_tel_uri' | 'region_required' | 'invalid_country_code' | 'too_short' | 'too_long'
-  | 'invalid_number' | 'invalid_e164' | 'invalid_country' | 'invalid_currency' | 'invalid_input'
-  | 'not_found' | 'forbidden' | 'invalid_transition' | 'version_conflict' | 'number_not_bound'
-  | 'not_supported' | 'read_only_field' | 'invalid_webhook_url' | 'validation_failed'
-  | 'confirmation_required' | 'country_not_allowed' | 'did_cool_off_in_effect' | 'number_aging'
-  | 'sub_account_mismatch' | 'already_exists' | 'not_assigned' | 'no_eligible_number'
-  | 'already_assigned' | 'idempotency_mismatch' | 'insufficient_balance' | 'provider_error'
-  | 'store_error' | 'no_master_account' | 'unknown_reference' | 'kind_required'
-  | 'provider_rate_limited' | 'idempotency_in_progress' | 'call_in_future' | 'not_initialized';
-
 export interface FieldProblem { field: string; code: string; message: string }
 
-/** Every error telnum throws. Structured fields are camelCase properties. */
-export declare class TelnumError extends Error {
+// <generated:errors>
+export type ErrorCode =
+  | 'input_too_long'
+  | 'empty_input'
+  | 'invalid_characters'
+  | 'extension_not_allowed'
+  | 'invalid_tel_uri'
+  | 'region_required'
+  | 'invalid_country_code'
+  | 'too_short'
+  | 'too_long'
+  | 'invalid_number'
+  | 'invalid_e164'
+  | 'invalid_country'
+  | 'invalid_currency'
+  | 'invalid_input'
+  | 'not_found'
+  | 'forbidden'
+  | 'invalid_transition'
+  | 'version_conflict'
+  | 'number_not_bound'
+  | 'not_supported'
+  | 'read_only_field'
+  | 'invalid_webhook_url'
+  | 'validation_failed'
+  | 'confirmation_required'
+  | 'country_not_allowed'
+  | 'did_cool_off_in_effect'
+  | 'number_aging'
+  | 'sub_account_mismatch'
+  | 'already_assigned'
+  | 'not_assigned'
+  | 'no_eligible_number'
+  | 'already_exists'
+  | 'idempotency_mismatch'
+  | 'insufficient_balance'
+  | 'provider_error'
+  | 'store_error'
+  | 'no_master_account'
+  | 'unknown_reference'
+  | 'kind_required'
+  | 'provider_rate_limited'
+  | 'idempotency_in_progress'
+  | 'call_in_future'
+  | 'not_initialized'
+;
+
+/** What every TelnumError has, whatever its code. */
+export interface TelnumErrorBase extends Error {
   readonly name: 'TelnumError';
-  readonly code: ErrorCode;
-  /** Suggested HTTP status. */
-  readonly status: number;
-  readonly reason?: string;
-  readonly field?: string;
-  /** `kind_required`: the kinds in stock with their prices. */
-  readonly inStock?: PriceEntry[];
-  readonly problems?: FieldProblem[];
-  readonly confirmation?: string;
-  readonly country?: string;
-  readonly direction?: Direction;
-  readonly coolOffUntil?: Rfc3339;
-  readonly coolOffRemainingSeconds?: number;
-  readonly agingUntil?: Rfc3339;
-  readonly expected?: number;
-  readonly actual?: number;
-  readonly from?: NumberStatus;
-  readonly command?: CommandType;
-  readonly excluded?: Partial<Record<Exclusion, number>>;
-  readonly tiers?: Tier[];
-  readonly required?: Money;
-  readonly available?: Money;
-  readonly provider?: string;
-  /** `provider_error`, `provider_rate_limited`: whether the same call may succeed later. */
-  readonly retryable?: boolean;
-  /** `provider_error`, `provider_rate_limited`: the provider's own code. */
-  readonly providerCode?: string;
-  /** `provider_rate_limited`: the provider's Retry-After, in seconds. */
-  readonly retryAfterSeconds?: number;
-  /** `call_in_future`: the largest lead of a call time over the clock. */
-  readonly maxSkewSeconds?: number;
-  readonly max?: number;
-  readonly character?: string;
-  readonly value?: string;
-  readonly what?: string;
-  readonly operation?: string;
+  /** The same data in the snake_case form of the C error JSON; it survives structuredClone. */
+  readonly cause: { code: ErrorCode; status: number; [field: string]: unknown };
+  /** `{ name, message, code, status, ...fields }`. */
+  toJSON(): { name: 'TelnumError'; message: string; code: ErrorCode; status: number };
 }
+
+/**
+ * Every error telnum throws: a union discriminated by `code`, so that
+ * after `if (e.code === 'did_cool_off_in_effect')` the fields of that
+ * code are known (`e.coolOffUntil` is a string). Fields are camelCase.
+ */
+export type TelnumError =
+  | (TelnumErrorBase & { readonly code: 'input_too_long'; readonly status: 400; readonly max: number })
+  | (TelnumErrorBase & { readonly code: 'empty_input'; readonly status: 400 })
+  | (TelnumErrorBase & { readonly code: 'invalid_characters'; readonly status: 400; readonly character: string })
+  | (TelnumErrorBase & { readonly code: 'extension_not_allowed'; readonly status: 400 })
+  | (TelnumErrorBase & { readonly code: 'invalid_tel_uri'; readonly status: 400; readonly reason: string })
+  | (TelnumErrorBase & { readonly code: 'region_required'; readonly status: 400 })
+  | (TelnumErrorBase & { readonly code: 'invalid_country_code'; readonly status: 400 })
+  | (TelnumErrorBase & { readonly code: 'too_short'; readonly status: 400 })
+  | (TelnumErrorBase & { readonly code: 'too_long'; readonly status: 400 })
+  | (TelnumErrorBase & { readonly code: 'invalid_number'; readonly status: 422 })
+  | (TelnumErrorBase & { readonly code: 'invalid_e164'; readonly status: 400; readonly reason: string })
+  | (TelnumErrorBase & { readonly code: 'invalid_country'; readonly status: 400; readonly value: string })
+  | (TelnumErrorBase & { readonly code: 'invalid_currency'; readonly status: 400; readonly value: string })
+  | (TelnumErrorBase & { readonly code: 'invalid_input'; readonly status: 400; readonly field?: string })
+  | (TelnumErrorBase & { readonly code: 'not_found'; readonly status: 404 })
+  | (TelnumErrorBase & { readonly code: 'forbidden'; readonly status: 403; readonly reason: string })
+  | (TelnumErrorBase & { readonly code: 'invalid_transition'; readonly status: 409; readonly command: CommandType; readonly from: NumberStatus })
+  | (TelnumErrorBase & { readonly code: 'version_conflict'; readonly status: 409; readonly actual: number; readonly expected: number })
+  | (TelnumErrorBase & { readonly code: 'number_not_bound'; readonly status: 409; readonly reason: string })
+  | (TelnumErrorBase & { readonly code: 'not_supported'; readonly status: 422; readonly operation: string; readonly reason: string })
+  | (TelnumErrorBase & { readonly code: 'read_only_field'; readonly status: 422; readonly field: string })
+  | (TelnumErrorBase & { readonly code: 'invalid_webhook_url'; readonly status: 422; readonly field: string; readonly reason: string })
+  | (TelnumErrorBase & { readonly code: 'validation_failed'; readonly status: 422; readonly problems: FieldProblem[] })
+  | (TelnumErrorBase & { readonly code: 'confirmation_required'; readonly status: 428; readonly confirmation: string })
+  | (TelnumErrorBase & { readonly code: 'country_not_allowed'; readonly status: 403; readonly country: string; readonly direction: Direction })
+  | (TelnumErrorBase & { readonly code: 'did_cool_off_in_effect'; readonly status: 409; readonly coolOffRemainingSeconds: number; readonly coolOffUntil: Rfc3339 })
+  | (TelnumErrorBase & { readonly code: 'number_aging'; readonly status: 409; readonly agingUntil: Rfc3339 })
+  | (TelnumErrorBase & { readonly code: 'sub_account_mismatch'; readonly status: 422 })
+  | (TelnumErrorBase & { readonly code: 'already_assigned'; readonly status: 409 })
+  | (TelnumErrorBase & { readonly code: 'not_assigned'; readonly status: 409 })
+  | (TelnumErrorBase & { readonly code: 'no_eligible_number'; readonly status: 409; readonly excluded: Partial<Record<Exclusion, number>>; readonly tiers: Tier[] })
+  | (TelnumErrorBase & { readonly code: 'already_exists'; readonly status: 409; readonly what: string })
+  | (TelnumErrorBase & { readonly code: 'idempotency_mismatch'; readonly status: 409 })
+  | (TelnumErrorBase & { readonly code: 'insufficient_balance'; readonly status: 402; readonly available: Money; readonly required: Money })
+  | (TelnumErrorBase & { readonly code: 'provider_error'; readonly status: 502; readonly provider: string; readonly retryable: boolean; readonly providerCode?: string })
+  | (TelnumErrorBase & { readonly code: 'store_error'; readonly status: 503 })
+  | (TelnumErrorBase & { readonly code: 'no_master_account'; readonly status: 409 })
+  | (TelnumErrorBase & { readonly code: 'unknown_reference'; readonly status: 422; readonly field: string })
+  | (TelnumErrorBase & { readonly code: 'kind_required'; readonly status: 422; readonly inStock: PriceEntry[] })
+  | (TelnumErrorBase & { readonly code: 'provider_rate_limited'; readonly status: 429; readonly provider: string; readonly retryAfterSeconds?: number; readonly retryable: boolean; readonly providerCode?: string })
+  | (TelnumErrorBase & { readonly code: 'idempotency_in_progress'; readonly status: 409 })
+  | (TelnumErrorBase & { readonly code: 'call_in_future'; readonly status: 422; readonly maxSkewSeconds: number })
+  | (TelnumErrorBase & { readonly code: 'not_initialized'; readonly status: 500; readonly what: string })
+;
+
+/** The TelnumError class: `instanceof` narrows to the union (across the Node and browser builds). */
+export declare const TelnumError: {
+  new (fields: { code: ErrorCode; status: number; message?: string; [field: string]: unknown }): TelnumError;
+  readonly prototype: TelnumError;
+  [Symbol.hasInstance](value: unknown): value is TelnumError;
+  /** A TelnumError again from its JSON form or from a structured clone. */
+  from(value: unknown): TelnumError;
+};
+// </generated:errors>
 
 // ---------------------------------------------------------------- values
 

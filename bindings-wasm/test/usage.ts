@@ -47,10 +47,24 @@ export async function lifecycle(): Promise<Tier> {
     await numbers.unassignSubAccount(admin, active.id);
   } catch (e) {
     if (e instanceof TelnumError && e.code === 'did_cool_off_in_effect') {
-      const left: number | undefined = e.coolOffRemainingSeconds;
-      void left;
+      // Narrowed by the code: the fields of that code are there.
+      const left: number = e.coolOffRemainingSeconds;
+      const until: string = e.coolOffUntil;
+      const status: 409 = e.status;
+      void left; void until; void status;
+    }
+    if (e instanceof TelnumError && e.code === 'provider_rate_limited') {
+      const after: number | undefined = e.retryAfterSeconds;
+      void after;
     }
   }
+  // release: a soft release answers the record, a hard one none.
+  const soft = await numbers.release(admin, active.id, 'soft');
+  const kept: PhoneNumber = soft.number;
+  void kept;
+  const hard = await numbers.release(admin, active.id);
+  const gone: null = hard.number;
+  void gone;
   const pool = new CallerIdPool({
     campaign_id: 'spring',
     tenant: 'acme',
@@ -68,6 +82,13 @@ export async function lifecycle(): Promise<Tier> {
 new CallerIdPool({ campaign_id: 'c', tenant: 't', members: [] }).pickE164({ e164: '+12125550123' }, 0);
 // @ts-expect-error not an error code
 export const badCode: ErrorCode = 'no_such_code';
+export function wrongField(e: TelnumError): string {
+  if (e.code === 'forbidden') {
+    // @ts-expect-error a forbidden error has no cool-off
+    return e.coolOffUntil;
+  }
+  return e.code;
+}
 // @ts-expect-error not a tier
 export const badTier: Tier = 'nearby';
 // @ts-expect-error roles are a closed set

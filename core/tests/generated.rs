@@ -44,3 +44,8 @@ fn typescript_declarations_are_up_to_date() {
 fn operation_list_for_node_and_c_is_up_to_date() {
     check("tests/vectors/operations.json", codegen::operations_json());
 }
+
+#[test]
+fn every_error_field_has_a_typescript_type() {
+    assert_eq!(codegen::untyped_error_fields(), Vec::<String>::new());
+}

@@ -80,6 +80,9 @@ static TelnumStatus svc_raw(TelnumNumbers *n, const char *op, const char *args, 
   if (!a) return TELNUM_STATUS_INVALID_JSON;
   char *actor = dump_of(a, "actor"), *request = dump_of(a, "request"), *query = dump_of(a, "query");
   char *patch = dump_of(a, "patch"), *draft = dump_of(a, "draft"), *webhooks = dump_of(a, "webhooks");
+  char *connection = dump_of(a, "connection"), *sub_account = dump_of(a, "sub_account");
+  char *simulation = dump_of(a, "simulation"), *owned = dump_of(a, "owned");
+  const char *e164 = jstr(jget(a, "e164"));
   const char *id = jstr(jget(a, "id")), *conn = jstr(jget(a, "connection_id"));
   const char *mode = jstr(jget(a, "mode")), *sub = jstr(jget(a, "sub_account")), *at = jstr(jget(a, "at"));
   const char *country = jstr(jget(a, "country"));
@@ -87,7 +90,12 @@ static TelnumStatus svc_raw(TelnumNumbers *n, const char *op, const char *args, 
   int64_t expected = ev && ev->t == J_NUM ? (int64_t)ev->num : -1;
   int f = force && force->t == J_BOOL && force->b, r = reveal && reveal->t == J_BOOL && reveal->b;
   TelnumStatus s = TELNUM_STATUS_INVALID_INPUT;
-  if (!strcmp(op, "list")) s = telnum_numbers_list(n, S(actor), S(query), out);
+  if (!strcmp(op, "put_connection")) s = telnum_numbers_put_connection(n, S(connection));
+  else if (!strcmp(op, "put_sub_account")) s = telnum_numbers_put_sub_account(n, S(sub_account));
+  else if (!strcmp(op, "simulate")) s = telnum_numbers_simulate(n, S(simulation), out);
+  else if (!strcmp(op, "simulate_owned_number")) s = telnum_numbers_simulate_owned_number(n, S(conn), S(owned));
+  else if (!strcmp(op, "simulate_drop_number")) s = telnum_numbers_simulate_drop_number(n, S(conn), S(e164), out);
+  else if (!strcmp(op, "list")) s = telnum_numbers_list(n, S(actor), S(query), out);
   else if (!strcmp(op, "available")) s = telnum_numbers_available(n, S(actor), S(conn), S(query), out);
   else if (!strcmp(op, "pricing")) s = telnum_numbers_pricing(n, S(actor), S(conn), S(country), out);
   else if (!strcmp(op, "countries")) s = telnum_numbers_countries(n, S(actor), S(conn), out);
@@ -110,6 +118,7 @@ static TelnumStatus svc_raw(TelnumNumbers *n, const char *op, const char *args, 
   else if (!strcmp(op, "record_call")) s = telnum_numbers_record_call(n, S(actor), S(id), S(at), out);
   else fprintf(stderr, "svc_raw: no operation %s\n", op);
   free(actor); free(request); free(query); free(patch); free(draft); free(webhooks);
+  free(connection); free(sub_account); free(simulation); free(owned);
   jfree(a);
   return s;
 }
@@ -515,7 +524,7 @@ static void test_embedded_service(void) {
   jfree(paid_again);
   free(args);
   const char *bad = "{\"action\":\"explode\"}";
-  CHECK(telnum_numbers_simulate(n, bad, strlen(bad), &applied) == TELNUM_STATUS_INVALID_JSON);
+  CHECK(telnum_numbers_simulate(n, bad, strlen(bad), &applied) == TELNUM_STATUS_INVALID_INPUT);
   /* Drift: the number leaves the account (true), then is not there (false). */
   CHECK(telnum_numbers_simulate_drop_number(n, "c1", 2, "+14155550177", 12, &applied) == TELNUM_STATUS_OK && !strcmp(applied, "true"));
   telnum_string_free(applied);
@@ -1079,6 +1088,90 @@ static void test_host_clock(void) {
   CHECK(clock_finalized == 2);
 }
 
+/* ------------------------------------------------------------ service vectors */
+
+/* Milliseconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ". */
+static int64_t rfc3339_ms(const char *t) {
+  int y, mo, d, h, mi, sec;
+  if (!t || sscanf(t, "%d-%d-%dT%d:%d:%dZ", &y, &mo, &d, &h, &mi, &sec) != 6) return -1;
+  y -= mo <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = era * 146097 + doe - 719468;
+  return ((days * 24 + h) * 60 + mi) * 60000 + sec * 1000;
+}
+
+/* tests/vectors/service.json: the same scenarios as the Rust and Node
+   runners, through the typed entry points, with a host clock. */
+static void test_service_vectors(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/service.json", VECTORS_DIR);
+  size_t len;
+  char *text = read_file(path, &len);
+  CHECK(text != NULL);
+  if (!text) return;
+  jv *file = jparse(text, len);
+  free(text);
+  CHECK(file != NULL);
+  if (!file) return;
+  int steps = 0, bad = 0;
+  jv *scenarios = jget(file, "scenarios");
+  for (size_t si = 0; si < scenarios->n; si++) {
+    jv *sc = scenarios->items[si];
+    static int64_t now_ms;
+    now_ms = rfc3339_ms(jstr(jget(sc, "clock")));
+    TelnumClockVtable clock = { &now_ms, fixed_clock, NULL };
+    TelnumNumbers *n = NULL;
+    CHECK(telnum_numbers_new(NULL, NULL, &clock, NULL, 0, &n) == TELNUM_STATUS_OK);
+    jv *steps_v = jget(sc, "steps");
+    for (size_t k = 0; n && k < steps_v->n; k++) {
+      jv *step = steps_v->items[k];
+      steps++;
+      jv *adv = jget(step, "advance_seconds");
+      if (adv) {
+        now_ms += (int64_t)adv->num * 1000;
+        continue;
+      }
+      const char *op = jstr(jget(step, "op"));
+      char *args = jdump(jget(step, "args"));
+      char *out = NULL;
+      TelnumStatus s = svc_raw(n, op, args, &out);
+      free(args);
+      jv *expect = jget(step, "expect");
+      jv *want_error = jget(expect, "error");
+      int ok;
+      if (s == TELNUM_STATUS_OK && !want_error) {
+        jv *want = jget(expect, "ok");
+        jv *result = out ? jparse(out, strlen(out)) : NULL;
+        ok = !want || jmatch(want, result);
+        jfree(result);
+      } else if (s != TELNUM_STATUS_OK && want_error) {
+        jv *e = last_error();
+        ok = e && jmatch(want_error, jget(e, "code"));
+        jv *fields = jget(expect, "fields");
+        if (ok && fields) ok = jmatch(fields, e);
+        /* The exact code without JSON agrees with the JSON. */
+        if (ok) ok = !strcmp(telnum_error_code_name(telnum_last_error_code()), jstr(want_error));
+        jfree(e);
+      } else {
+        ok = 0;
+      }
+      if (!ok) {
+        bad++;
+        fprintf(stderr, "service.json / %s / step %zu (%s): status %d, got %s\n", jstr(jget(sc, "name")), k, op, s,
+                out ? out : last_code());
+      }
+      telnum_string_free(out);
+    }
+    telnum_numbers_free(n);
+  }
+  jfree(file);
+  CHECK(steps > 30);
+  CHECK(bad == 0);
+}
+
 /* ------------------------------------------------------------ bad input */
 
 static int garbage_mode;
@@ -1179,6 +1272,7 @@ int main(void) {
   test_e164();
   test_pure_functions();
   test_host_clock();
+  test_service_vectors();
   test_vectors();
   test_pool();
   test_embedded_service();

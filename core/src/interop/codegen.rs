@@ -494,6 +494,7 @@ fn ts_doc(out: &mut String, indent: &str, text: &str) {
 fn ts_region(name: &str) -> String {
     let mut out = String::new();
     match name {
+        "errors" => out = errors_region(),
         "functions" => {
             for op in OPERATIONS.iter().filter(|o| o.target == Target::Function) {
                 ts_doc(&mut out, "", op.doc);
@@ -547,12 +548,180 @@ fn ts_region(name: &str) -> String {
     out
 }
 
+/// The TypeScript type of every error field (snake_case name, type, doc).
+const ERROR_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "max",
+        "number",
+        "The longest input accepted, in characters.",
+    ),
+    (
+        "character",
+        "string",
+        "The first character that is not part of a phone number.",
+    ),
+    ("reason", "string", "Why, as a stable snake_case word."),
+    ("value", "string", "The value refused."),
+    ("field", "string", "The field or argument at fault."),
+    ("from", "NumberStatus", "The status the number is in."),
+    ("command", "CommandType", "The command refused."),
+    ("expected", "number", "The version the caller read."),
+    ("actual", "number", "The version in the store."),
+    (
+        "operation",
+        "string",
+        "The operation, e.g. `configure_webhooks`.",
+    ),
+    (
+        "problems",
+        "FieldProblem[]",
+        "Every problem found, each with its field and code.",
+    ),
+    ("confirmation", "string", "What must be confirmed."),
+    ("country", "string", "The country refused."),
+    ("direction", "Direction", "Inbound or outbound."),
+    ("cool_off_until", "Rfc3339", "When the cool-off ends."),
+    (
+        "cool_off_remaining_seconds",
+        "number",
+        "Seconds until the cool-off ends.",
+    ),
+    ("aging_until", "Rfc3339", "When the number may be acquired."),
+    (
+        "excluded",
+        "Partial<Record<Exclusion, number>>",
+        "Members left out, counted per reason.",
+    ),
+    ("tiers", "Tier[]", "The tiers tried."),
+    (
+        "what",
+        "string",
+        "What already exists, or what to do first.",
+    ),
+    ("required", "Money", "Setup plus the first month."),
+    ("available", "Money", "The balance."),
+    ("provider", "string", "The provider's name."),
+    (
+        "retryable",
+        "boolean",
+        "Whether the same call may succeed later.",
+    ),
+    (
+        "provider_code",
+        "string",
+        "The provider's own error code, when it gave one.",
+    ),
+    (
+        "retry_after_seconds",
+        "number",
+        "The provider's Retry-After, when it gave one.",
+    ),
+    (
+        "in_stock",
+        "PriceEntry[]",
+        "The kinds in stock with their prices.",
+    ),
+    (
+        "max_skew_seconds",
+        "number",
+        "The largest lead of a call time over the clock.",
+    ),
+];
+
+/// Fields a code carries only sometimes (its sample may not show them).
+const OPTIONAL_ERROR_FIELDS: &[(&str, &str)] = &[
+    ("invalid_input", "field"),
+    ("provider_error", "provider_code"),
+    ("provider_rate_limited", "provider_code"),
+    ("provider_rate_limited", "retry_after_seconds"),
+];
+
+fn errors_region() -> String {
+    let mut out = String::from("export type ErrorCode =\n");
+    for code in Error::CODES {
+        let _ = writeln!(out, "  | '{code}'");
+    }
+    out.push_str(";\n\n");
+    out.push_str(
+        "/** What every TelnumError has, whatever its code. */\n\
+         export interface TelnumErrorBase extends Error {\n  \
+         readonly name: 'TelnumError';\n  \
+         /** The same data in the snake_case form of the C error JSON; it survives structuredClone. */\n  \
+         readonly cause: { code: ErrorCode; status: number; [field: string]: unknown };\n  \
+         /** `{ name, message, code, status, ...fields }`. */\n  \
+         toJSON(): { name: 'TelnumError'; message: string; code: ErrorCode; status: number };\n}\n\n",
+    );
+    out.push_str(
+        "/**\n * Every error telnum throws: a union discriminated by `code`, so that\n \
+         * after `if (e.code === 'did_cool_off_in_effect')` the fields of that\n \
+         * code are known (`e.coolOffUntil` is a string). Fields are camelCase.\n */\n\
+         export type TelnumError =\n",
+    );
+    for e in Error::samples() {
+        let code = e.code();
+        let mut fields: Vec<(String, bool)> =
+            e.fields().keys().map(|k| (k.clone(), false)).collect();
+        for (c, f) in OPTIONAL_ERROR_FIELDS {
+            if *c == code {
+                match fields.iter_mut().find(|(k, _)| k == f) {
+                    Some(x) => x.1 = true,
+                    None => fields.push(((*f).to_string(), true)),
+                }
+            }
+        }
+        let _ = write!(
+            out,
+            "  | (TelnumErrorBase & {{ readonly code: '{code}'; readonly status: {}",
+            e.http_status()
+        );
+        for (f, optional) in &fields {
+            let ts = ERROR_FIELDS
+                .iter()
+                .find(|(n, _, _)| n == f)
+                .map(|(_, t, _)| *t)
+                .unwrap_or("never /* the TS type of this field is not in codegen::ERROR_FIELDS */");
+            let _ = write!(
+                out,
+                "; readonly {}{}: {ts}",
+                camel(f),
+                if *optional { "?" } else { "" }
+            );
+        }
+        out.push_str(" })\n");
+    }
+    out.push_str(";\n\n");
+    out.push_str(
+        "/** The TelnumError class: `instanceof` narrows to the union (across the Node and browser builds). */\n\
+         export declare const TelnumError: {\n  \
+         new (fields: { code: ErrorCode; status: number; message?: string; [field: string]: unknown }): TelnumError;\n  \
+         readonly prototype: TelnumError;\n  \
+         [Symbol.hasInstance](value: unknown): value is TelnumError;\n  \
+         /** A TelnumError again from its JSON form or from a structured clone. */\n  \
+         from(value: unknown): TelnumError;\n};\n",
+    );
+    out
+}
+
+/// The snake_case error fields without a TypeScript type in
+/// [`ERROR_FIELDS`] (the d.ts would say `never`): empty when complete.
+pub fn untyped_error_fields() -> Vec<String> {
+    let mut out = Vec::new();
+    for e in Error::samples() {
+        for k in e.fields().keys() {
+            if !ERROR_FIELDS.iter().any(|(n, _, _)| n == k) && !out.contains(k) {
+                out.push(k.clone());
+            }
+        }
+    }
+    out
+}
+
 /// `dts` with every `// <generated:NAME>` … `// </generated:NAME>` region
-/// (NAME: `functions`, `pool`, `numbers`) rendered from the table; an error
-/// names a region that is missing.
+/// (NAME: `errors`, `functions`, `pool`, `numbers`) rendered from the
+/// tables; an error names a region that is missing.
 pub fn typescript(dts: &str) -> Result<String, String> {
     let mut out = dts.to_string();
-    for name in ["functions", "pool", "numbers"] {
+    for name in ["errors", "functions", "pool", "numbers"] {
         let open = format!("// <generated:{name}>\n");
         let close = format!("// </generated:{name}>\n");
         let start = out
