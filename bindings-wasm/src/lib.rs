@@ -139,6 +139,7 @@ export function toJson(v, name) {
 export function guardFreed(cls, name) {
   if (typeof cls !== 'function') return;
   const proto = cls.prototype;
+  const fast = proto.__pickE164Fast;
   for (const key of Object.getOwnPropertyNames(proto)) {
     const d = Object.getOwnPropertyDescriptor(proto, key);
     if (key === 'constructor' || typeof d.value !== 'function') continue;
@@ -156,6 +157,44 @@ export function guardFreed(cls, name) {
       },
     });
   }
+  if (typeof proto.__pickE164 === 'function') installPickE164(proto, proto.__pickE164, fast, name);
+}
+// CallerIdPool#pickE164, the dialer's hot path, without building a string
+// in either direction: a canonical callee crosses as its digits (at most 15,
+// exact in a double), the answer as a number (member slot * 16 + tier),
+// and each member's E.164 and each tier's name is made once per pool.
+const CANONICAL = /^\+[1-9][0-9]{1,14}$/;
+const TIER_NAMES = [];
+function installPickE164(proto, raw, fast, name) {
+  Object.defineProperty(proto, 'pickE164', {
+    configurable: true, writable: true, enumerable: false,
+    value: function pickE164(callee, now, commit) {
+      let r;
+      if (typeof callee === 'string' && typeof now === 'number' && (commit === undefined || typeof commit === 'boolean')
+          && CANONICAL.test(callee)) {
+        if (this.__wbg_ptr === 0) {
+          throw new TelnumError({
+            code: 'invalid_input', status: 400, field: name,
+            message: `this ${name} was freed; pickE164() needs a live one`,
+          });
+        }
+        r = fast.call(this, Number(callee.slice(1)), now, commit === true);
+      } else {
+        if (typeof callee !== 'string') {
+          throw new TelnumError({ code: 'invalid_input', status: 400, field: 'callee', message: 'callee must be an E.164 string' });
+        }
+        r = raw.call(this, callee, now, commit);
+      }
+      const slot = Math.floor(r / 16);
+      const t = r - slot * 16;
+      const cache = this.__e164s || (this.__e164s = []);
+      let e164 = cache[slot];
+      if (e164 === undefined) e164 = cache[slot] = this.__memberE164(slot);
+      let tier = TIER_NAMES[t];
+      if (tier === undefined) tier = TIER_NAMES[t] = this.__tierName(t);
+      return { e164, tier };
+    },
+  });
 }
 export function fromJson(s) { return JSON.parse(s); }
 "#)]
@@ -193,18 +232,11 @@ pub(crate) fn invalid(message: impl Into<String>) -> JsValue {
     js_error(&Error::invalid_input(message))
 }
 
-/// Any JS value as JSON (`invalid_input` for what JSON cannot hold).
-pub(crate) fn to_value(v: &JsValue, name: &str) -> Result<Value, JsValue> {
-    // A TelnumError thrown by the check (naming the field) goes through
-    // as it is.
-    let text = to_json_js(v, name)?.ok_or_else(|| invalid(format!("{name} is required")))?;
-    serde_json::from_str(&text).map_err(|e| invalid(format!("{name}: {e}")))
-}
-
 /// A typed argument.
 #[cfg_attr(not(feature = "api"), allow(dead_code))]
 pub(crate) fn arg<T: DeserializeOwned>(v: &JsValue, name: &str) -> Result<T, JsValue> {
-    serde_json::from_value(to_value(v, name)?).map_err(|e| invalid(format!("{name}: {e}")))
+    let text = to_json_js(v, name)?.ok_or_else(|| invalid(format!("{name} is required")))?;
+    serde_json::from_str(&text).map_err(|e| invalid(format!("{name}: {e}")))
 }
 
 /// A value back to JS as a plain object.
@@ -218,12 +250,16 @@ pub(crate) fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
 /// epoch.
 #[cfg_attr(not(feature = "api"), allow(dead_code))]
 pub(crate) fn arg_time(v: &JsValue, name: &str) -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
+    // Cheapest checks first: a dialer passes milliseconds.
+    if let Some(ms) = v.as_f64() {
+        return ms_to_time(ms).ok_or_else(|| invalid(format!("{name} is out of range")));
+    }
+    if let Some(s) = v.as_string() {
+        return telnum::interop::parse_time(&s, name).map_err(|e| js_error(&e));
+    }
     if let Some(d) = v.dyn_ref::<js_sys::Date>() {
         let ms = d.get_time();
         return ms_to_time(ms).ok_or_else(|| invalid(format!("{name} is an invalid Date")));
-    }
-    if let Some(ms) = v.as_f64() {
-        return ms_to_time(ms).ok_or_else(|| invalid(format!("{name} is out of range")));
     }
     arg(v, name)
 }
@@ -272,46 +308,103 @@ impl JsPool {
         f(&mut p).map_err(|e| js_error(&e))
     }
 
-    /// The hot path of a dialer: the caller ID and tier for a callee given
-    /// as canonical E.164 (no history) at `now`, with no JSON either way;
-    /// `commit` applies the pick's delta to this pool at once. Use `pick`
-    /// when the callee has a history or a sticky binding, or when the delta
-    /// must go through a shared store first.
-    #[wasm_bindgen(js_name = pickE164)]
-    pub fn pick_e164(
+    /// The hot path of a dialer, as `pickE164` (installed on the class by
+    /// the package's entry points) calls it: the callee as its digits (a
+    /// number) or as a string, and the answer as `slot * 16 + tier`, with
+    /// the slot of the member in the pool and the tier's index in
+    /// `Tier::ALL` (see `__memberE164` and `__tierName`).
+    #[wasm_bindgen(js_name = __pickE164)]
+    pub fn pick_e164_raw(
         &self,
         callee: JsValue,
         now: JsValue,
         commit: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let callee = callee
-            .as_string()
-            .ok_or_else(|| invalid("callee must be an E.164 string"))?;
-        let callee = telnum::E164::from_canonical(&callee).map_err(|e| js_error(&e))?;
+    ) -> Result<f64, JsValue> {
+        let callee = match callee.as_f64() {
+            Some(d) if d.fract() == 0.0 && (10.0..1e15).contains(&d) => {
+                let digits = format!("+{}", d as u64);
+                telnum::E164::from_canonical(&digits)
+            }
+            Some(_) => return Err(invalid("callee must be an E.164 string")),
+            None => {
+                let s = callee
+                    .as_string()
+                    .ok_or_else(|| invalid("callee must be an E.164 string"))?;
+                telnum::E164::from_canonical(&s)
+            }
+        }
+        .map_err(|e| js_error(&e))?;
         let commit = match commit.as_bool() {
             Some(c) => c,
             None if commit.is_undefined() || commit.is_null() => false,
             None => return Err(invalid("commit must be a boolean")),
         };
         let now = arg_time(&now, "now")?;
-        let (e164, tier) = self.with(|p| {
+        self.pick_packed(callee, now, commit)
+    }
+
+    /// `__pickE164` for the common case, with no JS object crossing: a
+    /// canonical callee's digits, `now` in milliseconds, `commit`.
+    #[wasm_bindgen(js_name = __pickE164Fast)]
+    pub fn pick_e164_fast(&self, digits: f64, now_ms: f64, commit: bool) -> Result<f64, JsValue> {
+        if !(digits.fract() == 0.0 && (10.0..1e15).contains(&digits)) {
+            return Err(invalid("callee must be an E.164 string"));
+        }
+        let mut buf = [0u8; 16];
+        let mut n = digits as u64;
+        let mut i = buf.len();
+        while n > 0 {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        i -= 1;
+        buf[i] = b'+';
+        let callee = telnum::E164::from_canonical_bytes(&buf[i..]).map_err(|e| js_error(&e))?;
+        let now = ms_to_time(now_ms).ok_or_else(|| invalid("now is out of range"))?;
+        self.pick_packed(callee, now, commit)
+    }
+
+    fn pick_packed(
+        &self,
+        callee: telnum::E164,
+        now: chrono::DateTime<chrono::Utc>,
+        commit: bool,
+    ) -> Result<f64, JsValue> {
+        self.with(|p| {
             let picked = p.pick(&Callee::new(callee), now)?;
             if commit {
                 p.apply(&picked.delta)?;
             }
-            Ok((picked.e164, picked.tier))
-        })?;
-        let out = js_sys::Object::new();
-        js_sys::Reflect::set(
-            &out,
-            &JsValue::from_str("e164"),
-            &JsValue::from_str(e164.as_str()),
-        )?;
-        js_sys::Reflect::set(
-            &out,
-            &JsValue::from_str("tier"),
-            &JsValue::from_str(tier.as_str()),
-        )?;
-        Ok(out.into())
+            let slot = p
+                .member_index(&picked.number_id)
+                .ok_or_else(|| Error::invalid_input("the picked member left the pool"))?;
+            let tier = telnum::Tier::ALL
+                .iter()
+                .position(|t| *t == picked.tier)
+                .unwrap_or(0);
+            Ok(slot as f64 * 16.0 + tier as f64)
+        })
+    }
+
+    /// The E.164 of the member in `slot` (for `pickE164`).
+    #[wasm_bindgen(js_name = __memberE164)]
+    pub fn member_e164(&self, slot: u32) -> Result<String, JsValue> {
+        self.with(|p| {
+            p.spec()
+                .members
+                .get(slot as usize)
+                .map(|m| m.e164.as_str().to_string())
+                .ok_or_else(|| Error::invalid_input("no member in that slot"))
+        })
+    }
+
+    /// The name of the tier at `index` in `Tier::ALL` (for `pickE164`).
+    #[wasm_bindgen(js_name = __tierName)]
+    pub fn tier_name(&self, index: u32) -> Result<String, JsValue> {
+        telnum::Tier::ALL
+            .get(index as usize)
+            .map(|t| t.as_str().to_string())
+            .ok_or_else(|| invalid("no tier at that index"))
     }
 }

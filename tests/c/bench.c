@@ -156,5 +156,14 @@ int main(void) {
   printf("telnum_pool_pick_e164: %8.1f ns/call   native %8.1f ns   ratio %.2f (1,000 members, geomatch on)\n",
          pick_ns, pick_native, pick_ratio);
   printf("pick FFI overhead %.0f%% (target <= 15%%: %s)\n", overhead * 100, overhead <= 0.15 ? "met" : "MISSED");
+  /* The native figures of this run, for the WASM bench's ratios
+     (bindings-wasm/bench.mjs reads the file when given its path). */
+  const char *native_out = getenv("TELNUM_NATIVE_BENCH_OUT");
+  if (native_out) {
+    FILE *f = fopen(native_out, "w");
+    if (!f) return 1;
+    fprintf(f, "{\"parse_ns\":%.1f,\"pick_ns_1000\":%.1f}\n", parse_native, pick_native);
+    fclose(f);
+  }
   return 0;
 }

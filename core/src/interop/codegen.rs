@@ -703,7 +703,7 @@ fn errors_region() -> String {
 }
 
 /// The snake_case error fields without a TypeScript type in
-/// [`ERROR_FIELDS`] (the d.ts would say `never`): empty when complete.
+/// `ERROR_FIELDS` (the d.ts would say `never`): empty when complete.
 pub fn untyped_error_fields() -> Vec<String> {
     let mut out = Vec::new();
     for e in Error::samples() {
