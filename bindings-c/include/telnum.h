@@ -1,4 +1,13 @@
-/* telnum: phone-number lifecycle rules. C API; see the README's "C API conventions". */
+/* telnum: phone-number lifecycle rules. C API; see the README's "C API conventions".
+ *
+ * Every operation takes its arguments in the order of the operation table
+ * (tests/vectors/operations.json); JS has the same operations under the
+ * camelCase names. A JSON argument or result named `X` below has the shape of
+ * the TypeScript type `X` in bindings-wasm/js/telnum.d.ts (the serde form of
+ * the Rust type: snake_case fields, RFC 3339 times, money in integer minor
+ * units), with its limits in that type's comments. Every `char *` telnum
+ * returns is freed with telnum_string_free; handles with their _free
+ * function. */
 
 #ifndef TELNUM_H
 #define TELNUM_H
