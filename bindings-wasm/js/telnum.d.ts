@@ -360,6 +360,7 @@ export interface PoolPolicy {
   geomatch?: boolean;
   fallback?: 'next_tier' | 'reject';
   allow_any_country?: boolean;
+  /** Calls per member per day, 1 to 150 (default 100). */
   daily_cap?: number;
   warmup_cap?: number;
   warmup_seconds?: number;
@@ -405,6 +406,8 @@ export interface HealthRow {
 
 // ---------------------------------------------------------------- service
 
+/** A page of numbers: `page` (from 1) and `per_page` (1 to 100, default
+ *  20), or `limit` (1 to 100) and `offset`; not both. */
 export interface ListQuery {
   page?: number; per_page?: number; limit?: number; offset?: number; search?: string;
   status?: NumberStatus; country?: Country; kind?: NumberKind; connection_id?: string;
@@ -412,6 +415,7 @@ export interface ListQuery {
   sub_account?: string; tenant?: string;
 }
 export interface Page<T> { items: T[]; total: number; limit: number; offset: number }
+/** An inventory search: `country` (or `inventory_id`) is required; `limit` 1 to 100. */
 export interface AvailableQuery {
   country?: Country; kind?: NumberKind; area_code?: string; contains?: string; limit?: number;
   inventory_id?: string;
@@ -425,6 +429,8 @@ export interface OwnedNumber {
   e164: E164; sid: string; country: Country; kind: NumberKind; capabilities?: Capabilities;
   label?: string | null; webhooks?: WebhookConfig; pricing?: Pricing | null;
 }
+/** A purchase: by `inventory_id`, by `e164`, or by `country` (+ `kind`,
+ *  `quantity` 1 to 100). Ids are at most 128 characters. */
 export interface PurchaseRequest {
   connection_id: string; idempotency_key: string; inventory_id?: string; e164?: string;
   country?: Country; kind?: NumberKind; quantity?: number; endpoint_id?: string;

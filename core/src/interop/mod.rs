@@ -7,8 +7,8 @@
 //! - [`OPERATIONS`]: every operation either binding exposes, declared once.
 //!   The bindings' entry points, the TypeScript declarations of the
 //!   operations and the C error codes are generated from it by
-//!   [`codegen`] (committed files, checked up to date by each binding's
-//!   tests: run them with `TELNUM_BLESS=1` to rewrite). Names follow one
+//!   [`codegen`] (committed files; `core/tests/generated.rs` fails when one
+//!   is stale, and rewrites them when run with `TELNUM_BLESS=1`). Names follow one
 //!   rule: the JS name is the camelCase of [`Operation::name`], the C name
 //!   is `telnum_` + the target's prefix (`pool_`, `numbers_`) + the name.
 //! - [`ports`]: one adapter from a host's store and provider (JS objects

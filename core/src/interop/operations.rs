@@ -1,7 +1,7 @@
 //! The operation table. Adding an operation here adds it to JS (a
 //! function or method), to C (an exported function) and to the TypeScript
 //! declarations, once the generated files are refreshed
-//! (`TELNUM_BLESS=1 cargo test -p telnum-c -p telnum-wasm`).
+//! (`TELNUM_BLESS=1 cargo test -p telnum --features interop --test generated`).
 
 use super::{Arg, ArgKind, Body, Operation, Target};
 
