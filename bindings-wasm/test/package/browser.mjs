@@ -26,7 +26,7 @@ const browser = await puppeteer.launch({
 });
 let failed = 0;
 try {
-  for (const page of ['page.html', 'bundle.html']) {
+  for (const page of ['page.html', 'bundle.html', 'rollup.html']) {
     const tab = await browser.newPage();
     const logs = [];
     tab.on('console', (m) => logs.push(m.text()));

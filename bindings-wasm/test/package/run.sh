@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The npm package as its users get it: packed, installed into a fresh
 # project, then used from Node ESM and CommonJS (on every Node version
-# given), from esbuild bundles for Node and for the browser, unbundled in
-# a page, and checked by @arethetypeswrong/cli.
+# given), from esbuild bundles for Node and for the browser, from a Rollup
+# bundle for the browser (what Vite builds with), unbundled in a page, and
+# checked by @arethetypeswrong/cli.
 #
 #   run.sh WORK_DIR CHROMIUM [NODE ...]
 #
@@ -36,4 +37,5 @@ node bundle.node.mjs
 node bundle.node.cjs
 mv node_modules.off node_modules
 "$esbuild" bundle-entry.mjs --bundle --log-level=error --platform=browser --format=iife --outfile=bundle.browser.js
+TELNUM_CONSUMER="$work" "$dev/node_modules/.bin/rollup" --silent -c "$here/rollup.config.mjs"
 node "$here/browser.mjs" "$work" "$chromium"
