@@ -95,3 +95,50 @@ test('a JS store that throws or returns junk becomes store_error, not a crash', 
   const noMethods = new telnum.Numbers({ store: {} });
   await assert.rejects(noMethods.list({ tenant: 't', role: 'admin' }), (e) => e.code === 'store_error');
 });
+
+// Every operation of the table, each argument position in turn given each
+// hostile value (the others valid): a coded TelnumError or an answer,
+// never another exception, and the handle still works afterwards.
+test('every operation of the table, every argument position', async () => {
+  const { vectors } = require('./helpers.cjs');
+  const ops = vectors('operations.json');
+  const valid = {
+    actor: { tenant: 'acme', role: 'admin' }, id: 'num_000001', connection_id: 'c1', e164: '+14155550100',
+    input: '+14155552671', region: 'US', format: 'national', country: 'US', callee: { e164: '+12125550123' },
+    now: '2026-06-01T12:00:00Z', at: '2026-06-01T12:00:00Z', day: '2026-06-01', calls: 1, number_id: 'a',
+  };
+  const pool = () => new telnum.CallerIdPool({
+    campaign_id: 'c', tenant: 'acme',
+    members: [{ number_id: 'a', e164: '+12125550100', country: 'US', weight: 1, added_at: '2026-01-01T00:00:00Z' }],
+  });
+  let calls = 0;
+  const n = new telnum.Numbers();
+  for (const op of ops) {
+    if (op.name === 'new' || op.name === 'free') continue;
+    const p = op.target === 'pool' ? pool() : null;
+    for (let pos = 0; pos < op.args.length; pos += 1) {
+      for (const [i, v] of HOSTILE.entries()) {
+        const args = op.args.map((a, k) => (k === pos ? v : valid[a]));
+        const label = `${op.target}.${op.js}(arg ${op.args[pos]} = #${i})`;
+        calls += 1;
+        if (op.target === 'function') {
+          assertCoded(() => telnum[op.js](...args), label);
+        } else if (op.target === 'pool') {
+          assertCoded(() => p[op.js](...args), label);
+          assert.deepEqual(Object.keys(p.usage()), ['members'], `${label}: the pool still answers`);
+        } else {
+          try {
+            await n[op.js](...args);
+          } catch (e) {
+            assert.ok(e instanceof telnum.TelnumError, `${label}: threw ${e && e.constructor && e.constructor.name}: ${e}`);
+            assert.ok(telnum.errorCodes().includes(e.code), `${label}: unknown code ${e.code}`);
+          }
+          assert.equal((await n.list(valid.actor)).total, 0, `${label}: the service still answers`);
+        }
+      }
+    }
+    if (p) p.free();
+  }
+  n.free();
+  assert.ok(calls > 2000, `${calls} calls`);
+});
