@@ -79,49 +79,260 @@ export interface TelnumErrorBase extends Error {
  * code are known (`e.coolOffUntil` is a string). Fields are camelCase.
  */
 export type TelnumError =
-  | (TelnumErrorBase & { readonly code: 'input_too_long'; readonly status: 400; readonly max: number })
-  | (TelnumErrorBase & { readonly code: 'empty_input'; readonly status: 400 })
-  | (TelnumErrorBase & { readonly code: 'invalid_characters'; readonly status: 400; readonly character: string })
-  | (TelnumErrorBase & { readonly code: 'extension_not_allowed'; readonly status: 400 })
-  | (TelnumErrorBase & { readonly code: 'invalid_tel_uri'; readonly status: 400; readonly reason: string })
-  | (TelnumErrorBase & { readonly code: 'region_required'; readonly status: 400 })
-  | (TelnumErrorBase & { readonly code: 'invalid_country_code'; readonly status: 400 })
-  | (TelnumErrorBase & { readonly code: 'too_short'; readonly status: 400 })
-  | (TelnumErrorBase & { readonly code: 'too_long'; readonly status: 400 })
-  | (TelnumErrorBase & { readonly code: 'invalid_number'; readonly status: 422 })
-  | (TelnumErrorBase & { readonly code: 'invalid_e164'; readonly status: 400; readonly reason: string })
-  | (TelnumErrorBase & { readonly code: 'invalid_country'; readonly status: 400; readonly value: string })
-  | (TelnumErrorBase & { readonly code: 'invalid_currency'; readonly status: 400; readonly value: string })
-  | (TelnumErrorBase & { readonly code: 'invalid_input'; readonly status: 400; readonly field?: string })
-  | (TelnumErrorBase & { readonly code: 'not_found'; readonly status: 404 })
-  | (TelnumErrorBase & { readonly code: 'forbidden'; readonly status: 403; readonly reason: string })
-  | (TelnumErrorBase & { readonly code: 'invalid_transition'; readonly status: 409; readonly command: CommandType; readonly from: NumberStatus })
-  | (TelnumErrorBase & { readonly code: 'version_conflict'; readonly status: 409; readonly actual: number; readonly expected: number })
-  | (TelnumErrorBase & { readonly code: 'number_not_bound'; readonly status: 409; readonly reason: string })
-  | (TelnumErrorBase & { readonly code: 'not_supported'; readonly status: 422; readonly operation: string; readonly reason: string })
-  | (TelnumErrorBase & { readonly code: 'read_only_field'; readonly status: 422; readonly field: string })
-  | (TelnumErrorBase & { readonly code: 'invalid_webhook_url'; readonly status: 422; readonly field: string; readonly reason: string })
-  | (TelnumErrorBase & { readonly code: 'validation_failed'; readonly status: 422; readonly problems: FieldProblem[] })
-  | (TelnumErrorBase & { readonly code: 'confirmation_required'; readonly status: 428; readonly confirmation: string })
-  | (TelnumErrorBase & { readonly code: 'country_not_allowed'; readonly status: 403; readonly country: string; readonly direction: Direction })
-  | (TelnumErrorBase & { readonly code: 'did_cool_off_in_effect'; readonly status: 409; readonly coolOffRemainingSeconds: number; readonly coolOffUntil: Rfc3339 })
-  | (TelnumErrorBase & { readonly code: 'number_aging'; readonly status: 409; readonly agingUntil: Rfc3339 })
-  | (TelnumErrorBase & { readonly code: 'sub_account_mismatch'; readonly status: 422 })
-  | (TelnumErrorBase & { readonly code: 'already_assigned'; readonly status: 409 })
-  | (TelnumErrorBase & { readonly code: 'not_assigned'; readonly status: 409 })
-  | (TelnumErrorBase & { readonly code: 'no_eligible_number'; readonly status: 409; readonly excluded: Partial<Record<Exclusion, number>>; readonly tiers: Tier[] })
-  | (TelnumErrorBase & { readonly code: 'already_exists'; readonly status: 409; readonly what: string })
-  | (TelnumErrorBase & { readonly code: 'idempotency_mismatch'; readonly status: 409 })
-  | (TelnumErrorBase & { readonly code: 'insufficient_balance'; readonly status: 402; readonly available: Money; readonly required: Money })
-  | (TelnumErrorBase & { readonly code: 'provider_error'; readonly status: 502; readonly provider: string; readonly retryable: boolean; readonly providerCode?: string })
-  | (TelnumErrorBase & { readonly code: 'store_error'; readonly status: 503 })
-  | (TelnumErrorBase & { readonly code: 'no_master_account'; readonly status: 409 })
-  | (TelnumErrorBase & { readonly code: 'unknown_reference'; readonly status: 422; readonly field: string })
-  | (TelnumErrorBase & { readonly code: 'kind_required'; readonly status: 422; readonly inStock: PriceEntry[] })
-  | (TelnumErrorBase & { readonly code: 'provider_rate_limited'; readonly status: 429; readonly provider: string; readonly retryAfterSeconds?: number; readonly retryable: boolean; readonly providerCode?: string })
-  | (TelnumErrorBase & { readonly code: 'idempotency_in_progress'; readonly status: 409 })
-  | (TelnumErrorBase & { readonly code: 'call_in_future'; readonly status: 422; readonly maxSkewSeconds: number })
-  | (TelnumErrorBase & { readonly code: 'not_initialized'; readonly status: 500; readonly what: string })
+  | (TelnumErrorBase & {
+      readonly code: 'input_too_long';
+      readonly status: 400;
+      /** The longest input accepted, in characters. */
+      readonly max: number;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'empty_input';
+      readonly status: 400;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'invalid_characters';
+      readonly status: 400;
+      /** The first character that is not part of a phone number. */
+      readonly character: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'extension_not_allowed';
+      readonly status: 400;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'invalid_tel_uri';
+      readonly status: 400;
+      /** Why, as a stable snake_case word. */
+      readonly reason: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'region_required';
+      readonly status: 400;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'invalid_country_code';
+      readonly status: 400;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'too_short';
+      readonly status: 400;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'too_long';
+      readonly status: 400;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'invalid_number';
+      readonly status: 422;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'invalid_e164';
+      readonly status: 400;
+      /** Why, as a stable snake_case word. */
+      readonly reason: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'invalid_country';
+      readonly status: 400;
+      /** The value refused. */
+      readonly value: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'invalid_currency';
+      readonly status: 400;
+      /** The value refused. */
+      readonly value: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'invalid_input';
+      readonly status: 400;
+      /** The field or argument at fault. */
+      readonly field?: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'not_found';
+      readonly status: 404;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'forbidden';
+      readonly status: 403;
+      /** Why, as a stable snake_case word. */
+      readonly reason: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'invalid_transition';
+      readonly status: 409;
+      /** The command refused. */
+      readonly command: CommandType;
+      /** The status the number is in. */
+      readonly from: NumberStatus;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'version_conflict';
+      readonly status: 409;
+      /** The version in the store. */
+      readonly actual: number;
+      /** The version the caller read. */
+      readonly expected: number;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'number_not_bound';
+      readonly status: 409;
+      /** Why, as a stable snake_case word. */
+      readonly reason: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'not_supported';
+      readonly status: 422;
+      /** The operation, e.g. `configure_webhooks`. */
+      readonly operation: string;
+      /** Why, as a stable snake_case word. */
+      readonly reason: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'read_only_field';
+      readonly status: 422;
+      /** The field or argument at fault. */
+      readonly field: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'invalid_webhook_url';
+      readonly status: 422;
+      /** The field or argument at fault. */
+      readonly field: string;
+      /** Why, as a stable snake_case word. */
+      readonly reason: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'validation_failed';
+      readonly status: 422;
+      /** Every problem found, each with its field and code. */
+      readonly problems: FieldProblem[];
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'confirmation_required';
+      readonly status: 428;
+      /** What must be confirmed. */
+      readonly confirmation: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'country_not_allowed';
+      readonly status: 403;
+      /** The country refused. */
+      readonly country: string;
+      /** Inbound or outbound. */
+      readonly direction: Direction;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'did_cool_off_in_effect';
+      readonly status: 409;
+      /** Seconds until the cool-off ends. */
+      readonly coolOffRemainingSeconds: number;
+      /** When the cool-off ends. */
+      readonly coolOffUntil: Rfc3339;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'number_aging';
+      readonly status: 409;
+      /** When the number may be acquired. */
+      readonly agingUntil: Rfc3339;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'sub_account_mismatch';
+      readonly status: 422;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'already_assigned';
+      readonly status: 409;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'not_assigned';
+      readonly status: 409;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'no_eligible_number';
+      readonly status: 409;
+      /** Members left out, counted per reason. */
+      readonly excluded: Partial<Record<Exclusion, number>>;
+      /** The tiers tried. */
+      readonly tiers: Tier[];
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'already_exists';
+      readonly status: 409;
+      /** What already exists, or what to do first. */
+      readonly what: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'idempotency_mismatch';
+      readonly status: 409;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'insufficient_balance';
+      readonly status: 402;
+      /** The balance. */
+      readonly available: Money;
+      /** Setup plus the first month. */
+      readonly required: Money;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'provider_error';
+      readonly status: 502;
+      /** The provider's name. */
+      readonly provider: string;
+      /** Whether the same call may succeed later. */
+      readonly retryable: boolean;
+      /** The provider's own error code, when it gave one. */
+      readonly providerCode?: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'store_error';
+      readonly status: 503;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'no_master_account';
+      readonly status: 409;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'unknown_reference';
+      readonly status: 422;
+      /** The field or argument at fault. */
+      readonly field: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'kind_required';
+      readonly status: 422;
+      /** The kinds in stock with their prices. */
+      readonly inStock: PriceEntry[];
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'provider_rate_limited';
+      readonly status: 429;
+      /** The provider's name. */
+      readonly provider: string;
+      /** The provider's Retry-After, when it gave one. */
+      readonly retryAfterSeconds?: number;
+      /** Whether the same call may succeed later. */
+      readonly retryable: boolean;
+      /** The provider's own error code, when it gave one. */
+      readonly providerCode?: string;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'idempotency_in_progress';
+      readonly status: 409;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'call_in_future';
+      readonly status: 422;
+      /** The largest lead of a call time over the clock. */
+      readonly maxSkewSeconds: number;
+    })
+  | (TelnumErrorBase & {
+      readonly code: 'not_initialized';
+      readonly status: 500;
+      /** What already exists, or what to do first. */
+      readonly what: string;
+    })
 ;
 
 /** The TelnumError class: `instanceof` narrows to the union (across the Node and browser builds). */

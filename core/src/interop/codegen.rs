@@ -670,25 +670,28 @@ fn errors_region() -> String {
                 }
             }
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "  | (TelnumErrorBase & {{ readonly code: '{code}'; readonly status: {}",
+            "  | (TelnumErrorBase & {{\n      readonly code: '{code}';\n      readonly status: {};",
             e.http_status()
         );
         for (f, optional) in &fields {
-            let ts = ERROR_FIELDS
+            let (ts, doc) = ERROR_FIELDS
                 .iter()
                 .find(|(n, _, _)| n == f)
-                .map(|(_, t, _)| *t)
-                .unwrap_or("never /* the TS type of this field is not in codegen::ERROR_FIELDS */");
-            let _ = write!(
+                .map(|(_, t, d)| (*t, *d))
+                .unwrap_or((
+                    "never",
+                    "The TypeScript type of this field is missing from codegen::ERROR_FIELDS.",
+                ));
+            let _ = writeln!(
                 out,
-                "; readonly {}{}: {ts}",
+                "      /** {doc} */\n      readonly {}{}: {ts};",
                 camel(f),
                 if *optional { "?" } else { "" }
             );
         }
-        out.push_str(" })\n");
+        out.push_str("    })\n");
     }
     out.push_str(";\n\n");
     out.push_str(
