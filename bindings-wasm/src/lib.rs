@@ -140,6 +140,7 @@ export function guardFreed(cls, name) {
   if (typeof cls !== 'function') return;
   const proto = cls.prototype;
   const fast = proto.__pickE164Fast;
+  const fastPick = proto.__pickFast;
   for (const key of Object.getOwnPropertyNames(proto)) {
     const d = Object.getOwnPropertyDescriptor(proto, key);
     if (key === 'constructor' || typeof d.value !== 'function') continue;
@@ -158,6 +159,90 @@ export function guardFreed(cls, name) {
     });
   }
   if (typeof proto.__pickE164 === 'function') installPickE164(proto, proto.__pickE164, fast, name);
+  if (typeof fastPick === 'function') installPick(proto, proto.pick, fastPick, name);
+}
+// CallerIdPool#pick for the common call, a callee with no history
+// ({ e164 } only) at a time given in milliseconds or as a Date: the answer
+// is built here from numbers and cached strings, field for field what the
+// JSON path answers (the Node tests compare the two). Anything else, or an
+// answer the numbers cannot carry exactly, takes the JSON path.
+const MAX_MS = 253402300800000; // 10000-01-01: toISOString's plain range
+const DAYS = new Map();
+function dayString(days) {
+  let d = DAYS.get(days);
+  if (d === undefined) {
+    d = new Date(days * 86400000).toISOString().slice(0, 10);
+    if (DAYS.size > 4096) DAYS.clear();
+    DAYS.set(days, d);
+  }
+  return d;
+}
+const pad2 = (n) => (n < 10 ? `0${n}` : `${n}`);
+// RFC 3339 as chrono writes it: no fraction for whole seconds, else 3 digits.
+function iso(ms) {
+  const days = Math.floor(ms / 86400000);
+  let rest = ms - days * 86400000;
+  const h = Math.floor(rest / 3600000);
+  rest -= h * 3600000;
+  const m = Math.floor(rest / 60000);
+  rest -= m * 60000;
+  const sec = Math.floor(rest / 1000);
+  const frac = rest - sec * 1000;
+  const f = frac === 0 ? '' : frac < 10 ? `.00${frac}` : frac < 100 ? `.0${frac}` : `.${frac}`;
+  return `${dayString(days)}T${pad2(h)}:${pad2(m)}:${pad2(sec)}${f}Z`;
+}
+function memberString(pool, key, getter, slot) {
+  const cache = pool[key] || (pool[key] = []);
+  let v = cache[slot];
+  if (v === undefined) v = cache[slot] = pool[getter](slot);
+  return v;
+}
+function installPick(proto, slow, fast, name) {
+  Object.defineProperty(proto, 'pick', {
+    configurable: true, writable: true, enumerable: false,
+    value: function pick(callee, now) {
+      const ms = typeof now === 'number' ? now : now instanceof Date ? now.getTime() : NaN;
+      if (Number.isInteger(ms) && ms >= 0 && ms < MAX_MS && callee !== null && typeof callee === 'object'
+          && Object.getPrototypeOf(callee) === Object.prototype && typeof callee.e164 === 'string'
+          && Object.keys(callee).length === 1 && CANONICAL.test(callee.e164)) {
+        if (this.__wbg_ptr === 0) {
+          throw new TelnumError({
+            code: 'invalid_input', status: 400, field: name,
+            message: `this ${name} was freed; pick() needs a live one`,
+          });
+        }
+        const r = fast.call(this, Number(callee.e164.slice(1)), ms);
+        if (r.length === 12) {
+          const id = memberString(this, '__ids', '__memberId', r[0]);
+          let tier = TIER_NAMES[r[1]];
+          if (tier === undefined) tier = TIER_NAMES[r[1]] = this.__tierName(r[1]);
+          const used = iso(r[6]);
+          return {
+            number_id: id,
+            e164: memberString(this, '__e164s', '__memberE164', r[0]),
+            tier,
+            delta: {
+              number_id: id,
+              day: dayString(r[2]),
+              increment_calls_today: r[3],
+              cap: r[4],
+              increment_picks: r[5],
+              last_used_at: used,
+              callee: callee.e164,
+              callee_recent: {
+                number_id: memberString(this, '__ids', '__memberId', r[7]),
+                at: r[8] === r[6] ? used : iso(r[8]),
+              },
+              sticky: r[9] === 1
+                ? { number_id: memberString(this, '__ids', '__memberId', r[10]), until: iso(r[11]) }
+                : null,
+            },
+          };
+        }
+      }
+      return slow.call(this, callee, now);
+    },
+  });
 }
 // CallerIdPool#pickE164, the dialer's hot path, without building a string
 // in either direction: a canonical callee crosses as its digits (at most 15,
@@ -347,20 +432,7 @@ impl JsPool {
     /// canonical callee's digits, `now` in milliseconds, `commit`.
     #[wasm_bindgen(js_name = __pickE164Fast)]
     pub fn pick_e164_fast(&self, digits: f64, now_ms: f64, commit: bool) -> Result<f64, JsValue> {
-        if !(digits.fract() == 0.0 && (10.0..1e15).contains(&digits)) {
-            return Err(invalid("callee must be an E.164 string"));
-        }
-        let mut buf = [0u8; 16];
-        let mut n = digits as u64;
-        let mut i = buf.len();
-        while n > 0 {
-            i -= 1;
-            buf[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        i -= 1;
-        buf[i] = b'+';
-        let callee = telnum::E164::from_canonical_bytes(&buf[i..]).map_err(|e| js_error(&e))?;
+        let callee = e164_of_digits(digits)?;
         let now = ms_to_time(now_ms).ok_or_else(|| invalid("now is out of range"))?;
         self.pick_packed(callee, now, commit)
     }
@@ -387,6 +459,78 @@ impl JsPool {
         })
     }
 
+    /// `pick` for a callee with no history at `now_ms`, as numbers:
+    /// `[slot, tier, day (days since 1970-01-01), increment_calls_today,
+    /// cap, increment_picks, last_used_at (ms), callee_recent's slot,
+    /// callee_recent.at (ms), 1 if sticky else 0, sticky's slot,
+    /// sticky.until (ms)]`, or an empty array when a time is not whole
+    /// milliseconds in 1970..9999 (the JSON path answers then).
+    #[wasm_bindgen(js_name = __pickFast)]
+    pub fn pick_fast(&self, digits: f64, now_ms: f64) -> Result<Vec<f64>, JsValue> {
+        let callee = e164_of_digits(digits)?;
+        let now = ms_to_time(now_ms).ok_or_else(|| invalid("now is out of range"))?;
+        self.with(|p| {
+            let picked = p.pick(&Callee::new(callee), now)?;
+            // The picked member's slot, looked up once: the recent use and
+            // the sticky binding name the same member.
+            let picked_slot = p.member_index(&picked.number_id).map(|s| s as f64);
+            let slot = |id: &telnum::NumberId| {
+                if *id == picked.number_id {
+                    picked_slot
+                } else {
+                    p.member_index(id).map(|s| s as f64)
+                }
+            };
+            let ms = |t: chrono::DateTime<chrono::Utc>| {
+                let exact = t.timestamp_subsec_nanos().is_multiple_of(1_000_000);
+                let m = t.timestamp_millis();
+                (exact && (0..253_402_300_800_000).contains(&m)).then_some(m as f64)
+            };
+            let d = &picked.delta;
+            let day = d
+                .day
+                .signed_duration_since(chrono::NaiveDate::default())
+                .num_days();
+            let tier = telnum::Tier::ALL.iter().position(|t| *t == picked.tier);
+            let (sticky, sticky_slot, sticky_until) = match &d.sticky {
+                None => (Some(0.0), Some(0.0), Some(0.0)),
+                Some(b) => (Some(1.0), slot(&b.number_id), ms(b.until)),
+            };
+            let parts = [
+                picked_slot,
+                tier.map(|t| t as f64),
+                (d.number_id == picked.number_id && (0..2_932_897).contains(&day))
+                    .then_some(day as f64),
+                Some(f64::from(d.increment_calls_today)),
+                Some(f64::from(d.cap)),
+                Some(f64::from(d.increment_picks)),
+                ms(d.last_used_at),
+                slot(&d.callee_recent.number_id),
+                ms(d.callee_recent.at),
+                sticky,
+                sticky_slot,
+                sticky_until,
+            ];
+            Ok(if d.callee == callee && parts.iter().all(Option::is_some) {
+                parts.iter().flatten().copied().collect()
+            } else {
+                Vec::new()
+            })
+        })
+    }
+
+    /// The number id of the member in `slot` (for `pick`).
+    #[wasm_bindgen(js_name = __memberId)]
+    pub fn member_id(&self, slot: u32) -> Result<String, JsValue> {
+        self.with(|p| {
+            p.spec()
+                .members
+                .get(slot as usize)
+                .map(|m| m.number_id.as_str().to_string())
+                .ok_or_else(|| Error::invalid_input("no member in that slot"))
+        })
+    }
+
     /// The E.164 of the member in `slot` (for `pickE164`).
     #[wasm_bindgen(js_name = __memberE164)]
     pub fn member_e164(&self, slot: u32) -> Result<String, JsValue> {
@@ -407,4 +551,23 @@ impl JsPool {
             .map(|t| t.as_str().to_string())
             .ok_or_else(|| invalid("no tier at that index"))
     }
+}
+
+/// A canonical number from its digits (at most 15, so exact in a double).
+#[cfg(feature = "api")]
+fn e164_of_digits(digits: f64) -> Result<telnum::E164, JsValue> {
+    if !(digits.fract() == 0.0 && (10.0..1e15).contains(&digits)) {
+        return Err(invalid("callee must be an E.164 string"));
+    }
+    let mut buf = [0u8; 16];
+    let mut n = digits as u64;
+    let mut i = buf.len();
+    while n > 0 {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    i -= 1;
+    buf[i] = b'+';
+    telnum::E164::from_canonical_bytes(&buf[i..]).map_err(|e| js_error(&e))
 }

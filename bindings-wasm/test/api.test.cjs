@@ -293,3 +293,35 @@ test('Numbers: retries, usage, events, discovery, orders and rate limits', async
   await assert.rejects(Promise.resolve().then(() => n.simulate({ action: 'explode' })), (e) => e.code === 'invalid_input');
   n.free();
 });
+
+// pick's fast path (a callee with no history, now in ms or a Date) answers
+// exactly what its JSON path answers (now as a string), field for field and
+// in the same key order, across callee modes, tiers, sub-second times and
+// the epoch.
+test('pick answers the same through its fast path and its JSON path', () => {
+  const members = [
+    { number_id: 'a', e164: '+12125550100', country: 'US', weight: 2, added_at: '2026-01-01T00:00:00Z' },
+    { number_id: 'b', e164: '+14155550100', country: 'US', weight: 1, added_at: '2026-01-01T00:00:00Z' },
+    { number_id: 'c', e164: '+442071838750', country: 'GB', weight: 1, added_at: '2026-01-01T00:00:00Z' },
+  ];
+  const modes = [{ mode: 'off' }, { mode: 'rotate', last_calls: 3, within_seconds: 86400 }, { mode: 'sticky', ttl_seconds: 691200 }];
+  const times = ['2026-06-01T15:00:00Z', '2026-06-01T15:00:00.123Z', '2026-06-01T15:00:00.007Z', '1970-01-01T00:00:00Z', '2026-12-31T23:59:59.999Z']
+    .map((s) => Date.parse(s));
+  let compared = 0;
+  for (const callee_mode of modes) {
+    const pool = new telnum.CallerIdPool({ campaign_id: 'c', tenant: 't', members, policy: { callee_mode, allow_any_country: true } });
+    for (const ms of times) {
+      for (const e164 of ['+12125550123', '+14155550999', '+442071838000', '+33142685300']) {
+        const fast = pool.pick({ e164 }, ms);
+        const viaDate = pool.pick({ e164 }, new Date(ms));
+        const slow = pool.pick({ e164 }, new Date(ms).toISOString());
+        assert.equal(JSON.stringify(fast), JSON.stringify(slow), `${callee_mode.mode} ${e164} ${ms}`);
+        assert.equal(JSON.stringify(viaDate), JSON.stringify(slow));
+        pool.apply(fast.delta);
+        compared += 1;
+      }
+    }
+    pool.free();
+  }
+  assert.equal(compared, 60);
+});
