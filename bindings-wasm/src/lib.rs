@@ -211,8 +211,9 @@ function installPick(proto, slow, fast, name) {
             message: `this ${name} was freed; pick() needs a live one`,
           });
         }
-        const r = fast.call(this, Number(callee.e164.slice(1)), ms);
-        if (r.length === 12) {
+        if (fast.call(this, Number(callee.e164.slice(1)), ms)) {
+          let r = this.__answer;
+          if (r === undefined || r.length === 0) r = this.__answer = this.__pickAnswer();
           const id = memberString(this, '__ids', '__memberId', r[0]);
           let tier = TIER_NAMES[r[1]];
           if (tier === undefined) tier = TIER_NAMES[r[1]] = this.__tierName(r[1]);
@@ -362,6 +363,9 @@ pub(crate) fn ms_to_time(ms: f64) -> Option<chrono::DateTime<chrono::Utc>> {
 #[wasm_bindgen(js_name = CallerIdPool, skip_typescript)]
 pub struct JsPool {
     inner: Rc<RefCell<CallerIdPool>>,
+    /// Where `__pickFast` writes its answer, read in place by `pick`
+    /// (boxed, so that its address stays put).
+    answer: Box<RefCell<[f64; 12]>>,
 }
 
 #[cfg(feature = "api")]
@@ -379,6 +383,7 @@ impl JsPool {
         let p = CallerIdPool::with_usage(spec, usage).map_err(|e| js_error(&e))?;
         Ok(JsPool {
             inner: Rc::new(RefCell::new(p)),
+            answer: Box::new(RefCell::new([0.0; 12])),
         })
     }
 
@@ -459,14 +464,15 @@ impl JsPool {
         })
     }
 
-    /// `pick` for a callee with no history at `now_ms`, as numbers:
+    /// `pick` for a callee with no history at `now_ms`, written as numbers
+    /// to the view of `__pickAnswer` (false when it could not be):
     /// `[slot, tier, day (days since 1970-01-01), increment_calls_today,
     /// cap, increment_picks, last_used_at (ms), callee_recent's slot,
     /// callee_recent.at (ms), 1 if sticky else 0, sticky's slot,
-    /// sticky.until (ms)]`, or an empty array when a time is not whole
-    /// milliseconds in 1970..9999 (the JSON path answers then).
+    /// sticky.until (ms)]`; false when a time is not whole milliseconds in
+    /// 1970..9999 (the JSON path answers then).
     #[wasm_bindgen(js_name = __pickFast)]
-    pub fn pick_fast(&self, digits: f64, now_ms: f64) -> Result<Vec<f64>, JsValue> {
+    pub fn pick_fast(&self, digits: f64, now_ms: f64) -> Result<bool, JsValue> {
         let callee = e164_of_digits(digits)?;
         let now = ms_to_time(now_ms).ok_or_else(|| invalid("now is out of range"))?;
         self.with(|p| {
@@ -511,12 +517,27 @@ impl JsPool {
                 sticky_slot,
                 sticky_until,
             ];
-            Ok(if d.callee == callee && parts.iter().all(Option::is_some) {
-                parts.iter().flatten().copied().collect()
-            } else {
-                Vec::new()
-            })
+            if d.callee != callee || parts.iter().any(Option::is_none) {
+                return Ok(false);
+            }
+            let mut answer = self
+                .answer
+                .try_borrow_mut()
+                .map_err(|_| Error::invalid_input("the pool is in use"))?;
+            for (slot, part) in answer.iter_mut().zip(parts.iter().flatten()) {
+                *slot = *part;
+            }
+            Ok(true)
         })
+    }
+
+    /// A view of the 12 numbers `__pickFast` writes, over the module's
+    /// memory (made again by `pick` when the memory grows and detaches it).
+    #[wasm_bindgen(js_name = __pickAnswer)]
+    pub fn pick_answer(&self) -> js_sys::Float64Array {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        let ptr = self.answer.as_ptr() as u32;
+        js_sys::Float64Array::new_with_byte_offset_and_length(&memory.buffer(), ptr, 12)
     }
 
     /// The number id of the member in `slot` (for `pick`).
