@@ -212,30 +212,35 @@ function installPick(proto, slow, fast, name) {
           });
         }
         if (fast.call(this, Number(callee.e164.slice(1)), ms)) {
-          let r = this.__answer;
-          if (r === undefined || r.length === 0) r = this.__answer = this.__pickAnswer();
-          const id = memberString(this, '__ids', '__memberId', r[0]);
-          let tier = TIER_NAMES[r[1]];
-          if (tier === undefined) tier = TIER_NAMES[r[1]] = this.__tierName(r[1]);
-          const used = iso(r[6]);
+          let view = this.__answer;
+          if (view === undefined || view.length === 0) view = this.__answer = this.__pickAnswer();
+          // Copy the numbers out before any other call into the module: a
+          // call that grows its memory detaches the view.
+          const slot = view[0], t = view[1], day = view[2], calls = view[3], cap = view[4], picks = view[5];
+          const usedMs = view[6], recentSlot = view[7], recentMs = view[8];
+          const sticky = view[9], stickySlot = view[10], untilMs = view[11];
+          const id = memberString(this, '__ids', '__memberId', slot);
+          let tier = TIER_NAMES[t];
+          if (tier === undefined) tier = TIER_NAMES[t] = this.__tierName(t);
+          const used = iso(usedMs);
           return {
             number_id: id,
-            e164: memberString(this, '__e164s', '__memberE164', r[0]),
+            e164: memberString(this, '__e164s', '__memberE164', slot),
             tier,
             delta: {
               number_id: id,
-              day: dayString(r[2]),
-              increment_calls_today: r[3],
-              cap: r[4],
-              increment_picks: r[5],
+              day: dayString(day),
+              increment_calls_today: calls,
+              cap,
+              increment_picks: picks,
               last_used_at: used,
               callee: callee.e164,
               callee_recent: {
-                number_id: memberString(this, '__ids', '__memberId', r[7]),
-                at: r[8] === r[6] ? used : iso(r[8]),
+                number_id: memberString(this, '__ids', '__memberId', recentSlot),
+                at: recentMs === usedMs ? used : iso(recentMs),
               },
-              sticky: r[9] === 1
-                ? { number_id: memberString(this, '__ids', '__memberId', r[10]), until: iso(r[11]) }
+              sticky: sticky === 1
+                ? { number_id: memberString(this, '__ids', '__memberId', stickySlot), until: iso(untilMs) }
                 : null,
             },
           };

@@ -324,4 +324,15 @@ test('pick answers the same through its fast path and its JSON path', () => {
     pool.free();
   }
   assert.equal(compared, 60);
+  // After the module's memory grew (which detaches every view of it), the
+  // fast path still answers what the JSON path answers.
+  const pool = new telnum.CallerIdPool({ campaign_id: 'c', tenant: 't', members });
+  const at = Date.parse('2026-06-01T15:00:00Z');
+  pool.pick({ e164: '+12125550123' }, at);
+  for (let i = 0; i < 8; i += 1) {
+    try { telnum.parseE164('1'.repeat(4 << 20)); } catch { /* input_too_long, after the input was copied in */ }
+  }
+  assert.equal(JSON.stringify(pool.pick({ e164: '+14155550999' }, at)),
+    JSON.stringify(pool.pick({ e164: '+14155550999' }, new Date(at).toISOString())));
+  pool.free();
 });
