@@ -43,10 +43,28 @@ pub(crate) unsafe fn c_json_opt<T: DeserializeOwned>(
     what: &str,
 ) -> FfiResult<Option<T>> {
     // SAFETY: forwarded contract.
-    match unsafe { read_opt_str(ptr, len, what) }? {
-        None => Ok(None),
-        Some(s) => serde_json::from_str(s).map_err(|e| bad_json(what, e)),
-    }
+    let v: Option<Option<T>> = unsafe {
+        opt(ptr, len, what, |s| {
+            serde_json::from_str(s).map_err(|e| bad_json(what, e))
+        })
+    }?;
+    Ok(v.flatten())
+}
+
+/// An optional argument: NULL is none, otherwise `read` of its text.
+///
+/// # Safety
+/// As [`c_json`].
+unsafe fn opt<T>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+    read: impl FnOnce(&str) -> FfiResult<T>,
+) -> FfiResult<Option<T>> {
+    // SAFETY: forwarded contract.
+    unsafe { read_opt_str(ptr, len, what) }?
+        .map(read)
+        .transpose()
 }
 
 /// A text argument (not JSON-quoted), read with the value's own
@@ -74,10 +92,7 @@ pub(crate) unsafe fn c_text_opt<T: FromText>(
     what: &str,
 ) -> FfiResult<Option<T>> {
     // SAFETY: forwarded contract.
-    match unsafe { read_opt_str(ptr, len, what) }? {
-        None => Ok(None),
-        Some(s) => Ok(Some(T::from_text(s)?)),
-    }
+    unsafe { opt(ptr, len, what, |s| Ok(T::from_text(s)?)) }
 }
 
 /// An RFC 3339 time.
@@ -105,10 +120,7 @@ pub(crate) unsafe fn c_time_opt(
     what: &str,
 ) -> FfiResult<Option<chrono::DateTime<chrono::Utc>>> {
     // SAFETY: forwarded contract.
-    match unsafe { read_opt_str(ptr, len, what) }? {
-        None => Ok(None),
-        Some(s) => Ok(Some(parse_time(s, what)?)),
-    }
+    unsafe { opt(ptr, len, what, |s| Ok(parse_time(s, what)?)) }
 }
 
 /// A required version: not negative.

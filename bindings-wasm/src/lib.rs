@@ -136,6 +136,12 @@ export function toJson(v, name) {
 }
 // After free(), every method and a second free() throw a coded TelnumError
 // instead of wasm-bindgen's plain "null pointer passed to rust".
+function freed(name, method) {
+  return new TelnumError({
+    code: 'invalid_input', status: 400, field: name,
+    message: `this ${name} was freed; ${method}() needs a live one`,
+  });
+}
 export function guardFreed(cls, name) {
   if (typeof cls !== 'function') return;
   const proto = cls.prototype;
@@ -149,10 +155,7 @@ export function guardFreed(cls, name) {
       ...d,
       value: function (...args) {
         if (this.__wbg_ptr === 0) {
-          throw new TelnumError({
-            code: 'invalid_input', status: 400, field: name,
-            message: `this ${name} was freed; ${key}() needs a live one`,
-          });
+          throw freed(name, key);
         }
         return inner.apply(this, args);
       },
@@ -206,10 +209,7 @@ function installPick(proto, slow, fast, name) {
           && Object.getPrototypeOf(callee) === Object.prototype && typeof callee.e164 === 'string'
           && Object.keys(callee).length === 1 && CANONICAL.test(callee.e164)) {
         if (this.__wbg_ptr === 0) {
-          throw new TelnumError({
-            code: 'invalid_input', status: 400, field: name,
-            message: `this ${name} was freed; pick() needs a live one`,
-          });
+          throw freed(name, 'pick');
         }
         if (fast.call(this, Number(callee.e164.slice(1)), ms)) {
           let view = this.__answer;
@@ -264,10 +264,7 @@ function installPickE164(proto, raw, fast, name) {
       if (typeof callee === 'string' && typeof now === 'number' && (commit === undefined || typeof commit === 'boolean')
           && CANONICAL.test(callee)) {
         if (this.__wbg_ptr === 0) {
-          throw new TelnumError({
-            code: 'invalid_input', status: 400, field: name,
-            message: `this ${name} was freed; pickE164() needs a live one`,
-          });
+          throw freed(name, 'pickE164');
         }
         r = fast.call(this, Number(callee.slice(1)), now, commit === true);
       } else {

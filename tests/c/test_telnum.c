@@ -265,6 +265,19 @@ static void test_pure_functions(void) {
 
 /* ------------------------------------------------------------ vectors */
 
+/* A vector step's expected error (`error`, and `fields` as a subset) against
+   this thread's last error; the code without JSON must agree with it. */
+static int last_error_matches(const jv *expect) {
+  const jv *want_error = jget(expect, "error");
+  jv *e = last_error();
+  int ok = e && jmatch(want_error, jget(e, "code"));
+  const jv *fields = jget(expect, "fields");
+  if (ok && fields) ok = jmatch(fields, e);
+  if (ok) ok = !strcmp(telnum_error_code_name(telnum_last_error_code()), jstr(want_error));
+  jfree(e);
+  return ok;
+}
+
 /* The pure functions the vector files name, by their table names. */
 static const struct { const char *name; json_fn f; } PURE[] = {
   {"apply_command", telnum_apply_command}, {"check_inbound", telnum_check_inbound},
@@ -331,11 +344,7 @@ static int run_vector_file(const char *name) {
         }
         jfree(result);
       } else if (s != TELNUM_STATUS_OK && want_error) {
-        jv *e = last_error();
-        ok = e && jmatch(want_error, jget(e, "code"));
-        jv *fields = jget(expect, "fields");
-        if (ok && fields) ok = jmatch(fields, e);
-        jfree(e);
+        ok = last_error_matches(expect);
       } else {
         ok = 0;
       }
@@ -1148,13 +1157,7 @@ static void test_service_vectors(void) {
         ok = !want || jmatch(want, result);
         jfree(result);
       } else if (s != TELNUM_STATUS_OK && want_error) {
-        jv *e = last_error();
-        ok = e && jmatch(want_error, jget(e, "code"));
-        jv *fields = jget(expect, "fields");
-        if (ok && fields) ok = jmatch(fields, e);
-        /* The exact code without JSON agrees with the JSON. */
-        if (ok) ok = !strcmp(telnum_error_code_name(telnum_last_error_code()), jstr(want_error));
-        jfree(e);
+        ok = last_error_matches(expect);
       } else {
         ok = 0;
       }
