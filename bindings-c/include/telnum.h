@@ -621,6 +621,26 @@ enum TelnumStatus telnum_pool_set_calls_today(struct TelnumPool *pool,
                                               size_t day_len,
                                               uint32_t calls);
 
+// Sets a member's authoritative call count for clock hour `hour` (0–23) of
+// `day` (from the shared store), so that the hourly cap holds across dialers.
+//
+// `number_id`: text (`string`, not JSON-quoted).
+// `day`: text (`Day`, not JSON-quoted).
+// `hour`: a count.
+// `calls`: a count.
+// Writes nothing.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_set_calls_this_hour(struct TelnumPool *pool,
+                                                  const char *number_id,
+                                                  size_t number_id_len,
+                                                  const char *day,
+                                                  size_t day_len,
+                                                  uint32_t hour,
+                                                  uint32_t calls);
+
 // Adds a member or replaces the member with the same `number_id`.
 //
 // `member`: JSON `Member`.

@@ -924,6 +924,42 @@ pub unsafe extern "C" fn telnum_pool_set_calls_today(
     })
 }
 
+/// Sets a member's authoritative call count for clock hour `hour` (0–23) of
+/// `day` (from the shared store), so that the hourly cap holds across dialers.
+///
+/// `number_id`: text (`string`, not JSON-quoted).
+/// `day`: text (`Day`, not JSON-quoted).
+/// `hour`: a count.
+/// `calls`: a count.
+/// Writes nothing.
+///
+/// # Safety
+/// Handles from their constructor, not freed; every (pointer, length)
+/// NULL or valid for its length; `out_json` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn telnum_pool_set_calls_this_hour(
+    pool: *mut crate::TelnumPool,
+    number_id: *const c_char,
+    number_id_len: usize,
+    day: *const c_char,
+    day_len: usize,
+    hour: u32,
+    calls: u32,
+) -> TelnumStatus {
+    crate::boundary(|| {
+        let pool = crate::ops::pool_mut(pool)?;
+        // SAFETY: caller contract: NULL or valid for `number_id_len` bytes.
+        let number_id: telnum::NumberId = unsafe { crate::args::c_text(number_id, number_id_len, "number_id") }?;
+        // SAFETY: caller contract: NULL or valid for `day_len` bytes.
+        let day: chrono::NaiveDate = unsafe { crate::args::c_text(day, day_len, "day") }?;
+        let hour: u32 = hour;
+        let calls: u32 = calls;
+        let out: telnum::Result<_> = pool.set_calls_this_hour(&number_id, day, u8::try_from(hour).unwrap_or(u8::MAX), calls);
+        out?;
+        Ok(())
+    })
+}
+
 /// Adds a member or replaces the member with the same `number_id`.
 ///
 /// `member`: JSON `Member`.

@@ -544,7 +544,7 @@ export type Tier =
   | 'same_time_zone' | 'same_country' | 'any_country' | 'any';
 export type Exclusion =
   | 'number_inactive' | 'outbound_restricted' | 'paused' | 'resting' | 'removed' | 'spam_flagged'
-  | 'zero_weight' | 'over_cap' | 'over_warmup_cap' | 'callee_fatigue' | 'no_geo_match';
+  | 'zero_weight' | 'over_cap' | 'over_warmup_cap' | 'over_hourly_cap' | 'callee_fatigue' | 'no_geo_match';
 export type MemberStatus =
   | { state: 'active' }
   | { state: 'paused'; reason: string; until?: Rfc3339 | null }
@@ -569,10 +569,17 @@ export interface PoolPolicy {
   rotation?: 'weighted' | 'least_used_today';
   callee_mode?: CalleeMode;
   geomatch?: boolean;
-  fallback?: 'next_tier' | 'reject';
-  allow_any_country?: boolean;
-  /** Calls per member per day, 1 to 150 (default 100). */
-  daily_cap?: number;
+  /** The lowest tier a pick may come from (default `same_country`): this
+   *  tier and the ones before it, in the order same_npa, prefix5 … prefix2,
+   *  same_state, same_time_zone, same_country, any_country. `prefix2`:
+   *  area-code matches only; `any_country`: any member. Not `sticky` or `any`. */
+  lowest_tier?: Exclude<Tier, 'sticky' | 'any'>;
+  /** Calls per member per cap-day, at least 1; `null`: no daily cap.
+   *  Default 100, the recommended starting point. */
+  daily_cap?: number | null;
+  /** Calls per member per clock hour of the cap-day, at least 1; `null`
+   *  (the default): no hourly cap. */
+  hourly_cap?: number | null;
   warmup_cap?: number;
   warmup_seconds?: number;
   rest_seconds?: number;
@@ -584,19 +591,36 @@ export interface PoolPolicy {
     min_answer_rate?: number | null;
     pause_on_carrier_block?: boolean;
   };
+  /** How many callees the pool remembers (default 100,000; 0: none, the
+   *  host passes each callee's history). Least recently called forgotten first. */
+  remember_callees?: number;
+  /** How many of each callee's last caller IDs it remembers, 1 to 64
+   *  (default 4; at least rotate mode's `last_calls`). */
+  remember_uses?: number;
 }
 export interface PoolSpec { campaign_id: string; tenant: string; members?: Member[]; policy?: PoolPolicy }
 export interface MemberUsage {
-  day?: Day | null; calls_today?: number; picks?: number; start_pass?: number;
+  day?: Day | null; calls_today?: number; hour?: number | null; calls_this_hour?: number;
+  picks?: number; pass?: number;
   last_used_at?: Rfc3339 | null;
   stats?: { attempts?: number; answered?: number; spam_flags?: number; carrier_blocks?: number; talk_seconds?: number; recent?: boolean[] };
 }
-export interface Usage { members: Record<string, MemberUsage> }
+/** What a pool remembers of one callee: its last caller IDs, most recent first. */
+export interface CalleeHistory { e164: E164; recent: RecentUse[] }
+/** A pool's usage snapshot; `callees` (most recently called first) is left
+ *  out when the pool remembers none. */
+export interface Usage { members: Record<string, MemberUsage>; callees?: CalleeHistory[] }
 export interface RecentUse { number_id: string; at: Rfc3339 }
 export interface StickyBinding { number_id: string; until: Rfc3339 }
+/** The person to call. The pool remembers each callee's caller IDs itself
+ *  (`apply` records them), so `{ e164 }` is all a dialer passes; `recent` and
+ *  `sticky` add history the host knows from elsewhere. */
 export interface Callee { e164: E164; country?: Country | null; recent?: RecentUse[]; sticky?: StickyBinding | null }
+/** `cap` / `hourly_cap`: refuse the increment at the shared store when the
+ *  day's / hour's count is already there (`null`: no such cap). */
 export interface PickDelta {
-  number_id: string; day: Day; increment_calls_today: number; cap: number; increment_picks: number;
+  number_id: string; day: Day; hour: number; increment_calls_today: number; cap: number | null;
+  hourly_cap: number | null; increment_picks: number;
   last_used_at: Rfc3339; callee: E164; callee_recent: RecentUse; sticky: StickyBinding | null;
 }
 export interface Pick { number_id: string; e164: E164; tier: Tier; delta: PickDelta }
@@ -855,7 +879,7 @@ export function snapshotCampaignHealth(args: { pool: PoolSpec; usage?: Usage | n
 export class CallerIdPool {
   /**
    * Creates a pool from its spec and an optional usage snapshot (`daily_cap`
-   * 1–150).
+   * at least 1, or null for none).
    */
   constructor(spec: PoolSpec, usage?: Usage | null | null);
   /** Frees the pool; the handle may not be used again. */
@@ -885,6 +909,12 @@ export class CallerIdPool {
    * store), so that the daily cap holds across dialers.
    */
   setCallsToday(numberId: string, day: Day, calls: number): void;
+  /**
+   * Sets a member's authoritative call count for clock hour `hour` (0–23)
+   * of `day` (from the shared store), so that the hourly cap holds across
+   * dialers.
+   */
+  setCallsThisHour(numberId: string, day: Day, hour: number, calls: number): void;
   /** Adds a member or replaces the member with the same `number_id`. */
   upsertMember(member: Member): void;
   /**

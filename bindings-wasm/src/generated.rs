@@ -249,6 +249,18 @@ impl JsPool {
         let out = self.with(|pool| -> telnum::Result<_> { pool.set_calls_today(&number_id, day, calls) })?;
         Ok(JsValue::UNDEFINED)
     }
+    /// Sets a member's authoritative call count for clock hour `hour` (0–23)
+    /// of `day` (from the shared store), so that the hourly cap holds across
+    /// dialers.
+    #[wasm_bindgen(js_name = setCallsThisHour)]
+    pub fn set_calls_this_hour(&self, number_id: JsValue, day: JsValue, hour: JsValue, calls: JsValue) -> Result<JsValue, JsValue> {
+        let number_id: telnum::NumberId = crate::args::js_text(&number_id, "number_id")?;
+        let day: chrono::NaiveDate = crate::args::js_text(&day, "day")?;
+        let hour: u32 = crate::args::js_json(&hour, "hour")?;
+        let calls: u32 = crate::args::js_json(&calls, "calls")?;
+        let out = self.with(|pool| -> telnum::Result<_> { pool.set_calls_this_hour(&number_id, day, u8::try_from(hour).unwrap_or(u8::MAX), calls) })?;
+        Ok(JsValue::UNDEFINED)
+    }
     /// Adds a member or replaces the member with the same `number_id`.
     #[wasm_bindgen(js_name = upsertMember)]
     pub fn upsert_member(&self, member: JsValue) -> Result<JsValue, JsValue> {

@@ -219,6 +219,7 @@ function installPick(proto, slow, fast, name) {
           const slot = view[0], t = view[1], day = view[2], calls = view[3], cap = view[4], picks = view[5];
           const usedMs = view[6], recentSlot = view[7], recentMs = view[8];
           const sticky = view[9], stickySlot = view[10], untilMs = view[11];
+          const hour = view[12], hourlyCap = view[13];
           const id = memberString(this, '__ids', '__memberId', slot);
           let tier = TIER_NAMES[t];
           if (tier === undefined) tier = TIER_NAMES[t] = this.__tierName(t);
@@ -230,8 +231,10 @@ function installPick(proto, slow, fast, name) {
             delta: {
               number_id: id,
               day: dayString(day),
+              hour,
               increment_calls_today: calls,
-              cap,
+              cap: cap < 0 ? null : cap,
+              hourly_cap: hourlyCap < 0 ? null : hourlyCap,
               increment_picks: picks,
               last_used_at: used,
               callee: callee.e164,
@@ -367,7 +370,7 @@ pub struct JsPool {
     inner: Rc<RefCell<CallerIdPool>>,
     /// Where `__pickFast` writes its answer, read in place by `pick`
     /// (boxed, so that its address stays put).
-    answer: Box<RefCell<[f64; 12]>>,
+    answer: Box<RefCell<[f64; 14]>>,
 }
 
 #[cfg(feature = "api")]
@@ -385,7 +388,7 @@ impl JsPool {
         let p = CallerIdPool::with_usage(spec, usage).map_err(|e| js_error(&e))?;
         Ok(JsPool {
             inner: Rc::new(RefCell::new(p)),
-            answer: Box::new(RefCell::new([0.0; 12])),
+            answer: Box::new(RefCell::new([0.0; 14])),
         })
     }
 
@@ -469,9 +472,9 @@ impl JsPool {
     /// `pick` for a callee with no history at `now_ms`, written as numbers
     /// to the view of `__pickAnswer` (false when it could not be):
     /// `[slot, tier, day (days since 1970-01-01), increment_calls_today,
-    /// cap, increment_picks, last_used_at (ms), callee_recent's slot,
-    /// callee_recent.at (ms), 1 if sticky else 0, sticky's slot,
-    /// sticky.until (ms)]`; false when a time is not whole milliseconds in
+    /// cap (-1: none), increment_picks, last_used_at (ms), callee_recent's
+    /// slot, callee_recent.at (ms), 1 if sticky else 0, sticky's slot,
+    /// sticky.until (ms), hour, hourly_cap (-1: none)]`; false when a time is not whole milliseconds in
     /// 1970..9999 (the JSON path answers then).
     #[wasm_bindgen(js_name = __pickFast)]
     pub fn pick_fast(&self, digits: f64, now_ms: f64) -> Result<bool, JsValue> {
@@ -510,7 +513,7 @@ impl JsPool {
                 (d.number_id == picked.number_id && (0..2_932_897).contains(&day))
                     .then_some(day as f64),
                 Some(f64::from(d.increment_calls_today)),
-                Some(f64::from(d.cap)),
+                Some(d.cap.map_or(-1.0, f64::from)),
                 Some(f64::from(d.increment_picks)),
                 ms(d.last_used_at),
                 slot(&d.callee_recent.number_id),
@@ -518,6 +521,8 @@ impl JsPool {
                 sticky,
                 sticky_slot,
                 sticky_until,
+                Some(f64::from(d.hour)),
+                Some(d.hourly_cap.map_or(-1.0, f64::from)),
             ];
             if d.callee != callee || parts.iter().any(Option::is_none) {
                 return Ok(false);
@@ -533,13 +538,13 @@ impl JsPool {
         })
     }
 
-    /// A view of the 12 numbers `__pickFast` writes, over the module's
+    /// A view of the 14 numbers `__pickFast` writes, over the module's
     /// memory (made again by `pick` when the memory grows and detaches it).
     #[wasm_bindgen(js_name = __pickAnswer)]
     pub fn pick_answer(&self) -> js_sys::Float64Array {
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
         let ptr = self.answer.as_ptr() as u32;
-        js_sys::Float64Array::new_with_byte_offset_and_length(&memory.buffer(), ptr, 12)
+        js_sys::Float64Array::new_with_byte_offset_and_length(&memory.buffer(), ptr, 14)
     }
 
     /// The number id of the member in `slot` (for `pick`).

@@ -309,7 +309,7 @@ test('pick answers the same through its fast path and its JSON path', () => {
     .map((s) => Date.parse(s));
   let compared = 0;
   for (const callee_mode of modes) {
-    const pool = new telnum.CallerIdPool({ campaign_id: 'c', tenant: 't', members, policy: { callee_mode, allow_any_country: true } });
+    const pool = new telnum.CallerIdPool({ campaign_id: 'c', tenant: 't', members, policy: { callee_mode, lowest_tier: 'any_country' } });
     for (const ms of times) {
       for (const e164 of ['+12125550123', '+14155550999', '+442071838000', '+33142685300']) {
         const fast = pool.pick({ e164 }, ms);

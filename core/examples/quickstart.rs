@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use telnum::memory::{block_on, ManualClock, MemoryStore};
-use telnum::pool::{CalleeMode, PoolPolicy};
+use telnum::pool::{CalleeMode, PoolPolicy, Tier};
 use telnum::ports::{AvailableQuery, Clock, ListQuery, NumberStore, OwnedNumber, SubAccountRecord};
 use telnum::record::WebhookConfig;
 use telnum::screens::{ImportDraft, ImportItem};
@@ -218,18 +218,21 @@ fn main() -> telnum::Result<()> {
         members,
         policy: PoolPolicy {
             callee_mode: CalleeMode::Rotate {
-                last_calls: 1,
+                last_calls: 2,
                 within_seconds: 3600,
             },
-            allow_any_country: true,
+            lowest_tier: Tier::AnyCountry,
             ..PoolPolicy::default()
         },
     })?;
+    // The pool remembers each callee's caller IDs itself: the same person
+    // called three times sees three different numbers, with no history
+    // kept here.
     for callee in [
         "+14155559876",
-        "+12015551234",
-        "+13035550000",
         "+14155559876",
+        "+14155559876",
+        "+12015551234",
     ] {
         let c = Callee::new(E164::from_canonical(callee)?);
         let pick = pool.pick(&c, svc.clock().now()?)?;

@@ -4,9 +4,7 @@ use std::collections::{HashMap, VecDeque};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
-use telnum::pool::{
-    npa_info, CalleeMode, GeoFallback, MemberStatus, PoolPolicy, RecentUse, Rotation, Tier,
-};
+use telnum::pool::{npa_info, CalleeMode, MemberStatus, PoolPolicy, RecentUse, Rotation, Tier};
 use telnum::{
     Callee, CallerIdPool, CampaignId, Country, Member, NumberId, PoolSpec, TenantId, E164,
 };
@@ -54,7 +52,7 @@ fn shares(rotation: Rotation, weights: &[u32], picks: usize, per_day: usize) -> 
     let policy = PoolPolicy {
         rotation,
         callee_mode: CalleeMode::Off,
-        daily_cap: 150,
+        daily_cap: Some(150),
         ..PoolPolicy::default()
     };
     let mut pool = CallerIdPool::new(spec(members, policy)).unwrap();
@@ -199,10 +197,11 @@ fn eligible(
         MemberStatus::Paused { until: Some(t), .. } => now >= *t,
         _ => false,
     };
+    let daily = policy.daily_cap.unwrap_or(u32::MAX);
     let cap = if c.warm_up {
-        policy.warmup_cap
+        policy.warmup_cap.min(daily)
     } else {
-        policy.daily_cap
+        daily
     };
     let outbound_ok = m.allow_outbound
         && (m.allowed_outbound_countries.is_empty()
@@ -257,8 +256,13 @@ proptest! {
         let policy = PoolPolicy {
             rotation,
             callee_mode: CalleeMode::Rotate { last_calls: 2, within_seconds: 3600 },
-            allow_any_country: any_country,
-            fallback: if reject { GeoFallback::Reject } else { GeoFallback::NextTier },
+            lowest_tier: if reject {
+                Tier::Prefix2
+            } else if any_country {
+                Tier::AnyCountry
+            } else {
+                Tier::SameCountry
+            },
             ..PoolPolicy::default()
         };
         let mut pool = CallerIdPool::new(spec(members.clone(), policy.clone())).unwrap();
@@ -344,7 +348,7 @@ fn three_dialers_share_a_pool_without_exceeding_caps() {
             last_calls: 2,
             within_seconds: 3600,
         },
-        allow_any_country: true,
+        lowest_tier: Tier::AnyCountry,
         ..PoolPolicy::default()
     };
     let base = CallerIdPool::new(spec(members, policy.clone())).unwrap();
@@ -374,7 +378,11 @@ fn three_dialers_share_a_pool_without_exceeding_caps() {
         loop {
             let pk = dialers[d].pick(&callee, now).expect("capacity remains");
             let count = shared.entry(pk.number_id.clone()).or_insert(0);
-            if *count + pk.delta.increment_calls_today > pk.delta.cap {
+            if pk
+                .delta
+                .cap
+                .is_some_and(|cap| *count + pk.delta.increment_calls_today > cap)
+            {
                 // Refused at the store: learn the true count and pick again.
                 refused += 1;
                 let c = *count;
@@ -396,7 +404,102 @@ fn three_dialers_share_a_pool_without_exceeding_caps() {
     }
     assert_eq!(placed, 50_000);
     let max = shared.values().copied().max().unwrap();
-    assert!(max <= policy.daily_cap, "a number placed {max} calls");
+    assert!(
+        max <= policy.daily_cap.unwrap(),
+        "a number placed {max} calls"
+    );
     assert_eq!(shared.values().map(|c| *c as usize).sum::<usize>(), 50_000);
     println!("placed {placed}, refused at the store {refused}, busiest number {max}");
+}
+
+/// What happens to the pool between two runs of picks.
+#[derive(Debug, Clone)]
+enum Change {
+    Pause(usize),
+    Resume(usize),
+    Weight(usize, u32),
+}
+
+fn change() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        (0usize..8).prop_map(Change::Pause),
+        (0usize..8).prop_map(Change::Resume),
+        (0usize..8, 1u32..6).prop_map(|(i, w)| Change::Weight(i, w)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The fairness bound of the module docs: over any window of
+    /// consecutive picks in which the members in rotation and their weights
+    /// stay the same, each member's count is within the number of members
+    /// in rotation of its weight share of the window, also right after
+    /// members pause, come back or change weight (a member coming back
+    /// takes no burst).
+    #[test]
+    fn every_window_of_picks_follows_the_weights(
+        weights in prop::collection::vec(1u32..6, 2..8),
+        runs in prop::collection::vec((change(), 1usize..80), 1..8),
+    ) {
+        let members: Vec<Member> = weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| member(i, nyc(i), *w))
+            .collect();
+        let policy = PoolPolicy {
+            callee_mode: CalleeMode::Off,
+            daily_cap: None,
+            ..PoolPolicy::default()
+        };
+        let mut pool = CallerIdPool::new(spec(members, policy)).unwrap();
+        let n = weights.len();
+        let mut weight = weights.clone();
+        let mut paused = vec![false; n];
+        let mut now = t0();
+        let callee = Callee::new(nyc(9999));
+        for (change, len) in runs {
+            match change {
+                Change::Pause(i) if i < n && paused.iter().filter(|p| !**p).count() > 1 => {
+                    paused[i] = true;
+                    let st = MemberStatus::Paused { reason: "manual".into(), until: None };
+                    pool.set_member_status(&NumberId::new(format!("m{i}")).unwrap(), st).unwrap();
+                }
+                Change::Resume(i) if i < n => {
+                    paused[i] = false;
+                    pool.set_member_status(&NumberId::new(format!("m{i}")).unwrap(), MemberStatus::Active).unwrap();
+                }
+                Change::Weight(i, w) if i < n => {
+                    weight[i] = w;
+                    let mut m = pool.spec().members[i].clone();
+                    m.weight = w;
+                    pool.upsert_member(m).unwrap();
+                }
+                _ => {}
+            }
+            let mut got = Vec::with_capacity(len);
+            for _ in 0..len {
+                let pk = pool.pick(&callee, now).unwrap();
+                got.push(pk.number_id.as_str()[1..].parse::<usize>().unwrap());
+                pool.apply(&pk.delta).unwrap();
+                now += Duration::seconds(7);
+            }
+            let total: u32 = (0..n).filter(|i| !paused[*i]).map(|i| weight[i]).sum();
+            let bound = paused.iter().filter(|p| !**p).count() as f64;
+            for start in 0..len {
+                let mut counts = vec![0usize; n];
+                for (k, who) in got[start..].iter().enumerate() {
+                    counts[*who] += 1;
+                    let w = (k + 1) as f64;
+                    for i in 0..n {
+                        let share = if paused[i] { 0.0 } else { w * f64::from(weight[i]) / f64::from(total) };
+                        prop_assert!(
+                            (counts[i] as f64 - share).abs() < bound,
+                            "member {} had {} of {} picks, share {:.2}: {:?}", i, counts[i], k + 1, share, got
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

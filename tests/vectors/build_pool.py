@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Writes tests/vectors/pool.json: caller-ID pool scenarios (same format as
 lifecycle.json; see build_lifecycle.py). Expectations follow the pool rules
-in the pools issue and telnum's documented rotation (stride scheduling,
-ties to the earlier member), not output copied from telnum.
+in the pools issue and telnum's documented rotation (stride scheduling:
+each member's next turn is its pass plus its stride, the earliest turn
+first, ties to the earlier member; a member coming back into rotation
+starts at the current position), not output copied from telnum.
 
     python3 tests/vectors/build_pool.py > tests/vectors/pool.json
 """
@@ -61,12 +63,13 @@ def scenario(name, state, steps):
 scenario("weighted rotation follows weights 2:1, deterministically", {
     "pool": pool([member("a", "+12125550101", 2), member("b", "+12125550102", 1)], callee_mode=OFF),
 }, [
+    # Turns: a at 1/2, 1, 3/2, 2 …; b at 1, 2 … (ties to the earlier member).
     pick("+12125559999", expect=picked("a", "same_npa")),
-    pick("+12125559999", expect=picked("b", "same_npa")),
+    pick("+12125559999", expect=picked("a", "same_npa")),
+    pick("+12125559999", expect=picked("b")),
     pick("+12125559999", expect=picked("a")),
     pick("+12125559999", expect=picked("a")),
     pick("+12125559999", expect=picked("b")),
-    pick("+12125559999", expect=picked("a")),
 ])
 
 scenario("weight 0 and paused members are never picked", {
@@ -91,13 +94,13 @@ scenario("geomatch tiers: area code, state (overlay), time zone, country", {
 ])
 
 scenario("any country only when the policy allows it", {
-    "pool": pool([member("ny", "+12125550101")], callee_mode=OFF, allow_any_country=True),
+    "pool": pool([member("ny", "+12125550101")], callee_mode=OFF, lowest_tier="any_country"),
 }, [
     pick("+442071838750", expect=picked("ny", "any_country")),
 ])
 
-scenario("fallback reject: only area-code matches", {
-    "pool": pool([member("sf", "+14155550101")], callee_mode=OFF, fallback="reject"),
+scenario("lowest tier prefix2: only area-code matches", {
+    "pool": pool([member("sf", "+14155550101")], callee_mode=OFF, lowest_tier="prefix2"),
 }, [
     pick("+14155559999", expect=picked("sf", "same_npa")),
     pick("+13035559999", expect={"error": "no_eligible_number", "fields": {"tiers": ["same_npa"]}}),
@@ -121,6 +124,78 @@ scenario("daily cap, then a coded refusal with counts", {
     pick("+12125559999", now=at(0, 0, day=2), expect=picked("a", day="2026-06-02")),
 ])
 
+scenario("no daily cap: null means none", {
+    "pool": pool([member("a", "+12125550101")], callee_mode=OFF, daily_cap=None),
+}, [pick("+12125559999", now=at(14, k), expect=picked("a", cap=None)) for k in range(0, 3)] + [
+    {"op": "snapshot_campaign_health", "use": ["pool", "usage"], "args": {"now": NOW},
+     "expect": {"ok": [{"number_id": "a", "calls_today": 3}]}},
+])
+
+scenario("hourly cap beside the daily one", {
+    "pool": pool([member("a", "+12125550101")], callee_mode=OFF, hourly_cap=2),
+}, [
+    pick("+12125559999", now=at(14, 10), expect=picked("a", hour=14, hourly_cap=2, cap=100)),
+    pick("+12125559999", now=at(14, 20), expect=picked("a")),
+    pick("+12125559999", now=at(14, 59), expect={"error": "no_eligible_number",
+                                                 "fields": {"excluded": {"over_hourly_cap": 1}}}),
+    pick("+12125559999", now=at(15, 0), expect=picked("a", hour=15)),
+])
+
+scenario("lowest tier same_state: the overlay while the area code's member is capped", {
+    "pool": pool([member("ny_212", "+12125550101"), member("ny_646", "+16465550102"),
+                  member("ca_415", "+14155550103")], callee_mode=OFF, daily_cap=1, lowest_tier="same_state"),
+}, [
+    pick("+12125559999", expect=picked("ny_212", "same_npa")),
+    pick("+12125559999", expect=picked("ny_646", "same_state")),
+    pick("+12125559999", expect={"error": "no_eligible_number",
+                                 "fields": {"tiers": ["same_npa", "same_state"],
+                                            "excluded": {"over_cap": 2, "no_geo_match": 1}}}),
+])
+
+scenario("the pool remembers the callee: rotation with no history from the host", {
+    "pool": pool([member("a", "+12125550101"), member("b", "+12125550102"), member("c", "+12125550103")],
+                 callee_mode={"mode": "rotate", "last_calls": 2, "within_seconds": 0}),
+}, [
+    pick("+12125559999", now=at(9), expect=picked("a")),
+    # Another callee moves the rotation on: "b" for them.
+    pick("+12125558888", now=at(9, 1), expect=picked("b")),
+    # The first callee saw "a": next in turn is "c".
+    pick("+12125559999", now=at(9, 2), expect=picked("c")),
+    # Seen a and c: "b" although "a" is next in turn.
+    pick("+12125559999", now=at(9, 3), expect=picked("b")),
+    # Its last two were c and b: "a".
+    pick("+12125559999", now=at(9, 4), expect=picked("a")),
+])
+
+scenario("the pool remembers the callee: stickiness with no binding from the host", {
+    "pool": pool([member("a", "+12125550101"), member("b", "+12125550102")],
+                 callee_mode={"mode": "sticky", "ttl_seconds": 3600}),
+}, [
+    pick("+12125559999", now=at(9), expect=picked("a", "same_npa")),
+    pick("+12125558888", now=at(9, 1), expect=picked("b", "same_npa")),
+    pick("+12125559999", now=at(9, 30), expect=picked("a", "sticky")),
+    pick("+12125558888", now=at(9, 31), expect=picked("b", "sticky")),
+    # An hour after its last call the binding has lapsed.
+    pick("+12125559999", now=at(10, 31), expect={"ok": {"pick": {"tier": "same_npa"}}}),
+])
+
+scenario("a member back from a pause takes its turn, not a burst", {
+    "pool": pool([member("a", "+12125550101"), member("b", "+12125550102"),
+                  member("c", "+12125550103", status={"state": "paused", "reason": "rest",
+                                                      "until": "2026-06-01T10:00:00Z"})],
+                 callee_mode=OFF),
+}, [pick("+12125559999", now=at(9, k), expect=picked("ab"[k % 2])) for k in range(0, 8)] + [
+    # Back at 10:00 after a and b took 4 picks each (next turns at 5): the
+    # 10:00 pick sees a first; c then joins at the current turn (b's 5,
+    # after b on the tie), and takes one pick in three from then on.
+    pick("+12125559999", now=at(10, 0), expect=picked("a")),
+    pick("+12125559999", now=at(10, 1), expect=picked("b")),
+    pick("+12125559999", now=at(10, 2), expect=picked("c")),
+    pick("+12125559999", now=at(10, 3), expect=picked("a")),
+    pick("+12125559999", now=at(10, 4), expect=picked("b")),
+    pick("+12125559999", now=at(10, 5), expect=picked("c")),
+])
+
 scenario("warm-up cap for a new number", {
     "pool": pool([member("new", "+12125550101", warm_up=True, added_at="2026-05-30T00:00:00Z")],
                  callee_mode=OFF, warmup_cap=1),
@@ -133,7 +208,7 @@ scenario("outbound country rules of the number record", {
     "pool": pool([member("no_out", "+12125550101", allow_outbound=False),
                   member("ca_only", "+12125550102", allowed_outbound_countries=["CA"]),
                   member("inactive", "+12125550103", number_active=False)], callee_mode=OFF,
-                 allow_any_country=True),
+                 lowest_tier="any_country"),
 }, [
     pick("+12125559999", expect={"error": "no_eligible_number",
                                  "fields": {"excluded": {"outbound_restricted": 2, "number_inactive": 1}}}),
@@ -155,7 +230,9 @@ scenario("sticky mode keeps the callee's caller ID while it is eligible", {
 }, [
     pick("+12125559999", sticky={"number_id": "b", "until": at(0, 0, day=5)},
          expect=picked("b", "sticky", sticky={"number_id": "b", "until": "2026-06-09T14:00:00Z"})),
-    pick("+12125559999", sticky={"number_id": "b", "until": at(13)}, expect=picked("a", "same_npa")),
+    # A binding that has lapsed is not kept (another callee: the pool
+    # remembers the first one's call).
+    pick("+12125558888", sticky={"number_id": "b", "until": at(13)}, expect=picked("a", "same_npa")),
 ])
 
 scenario("health: spam flag removes, answer rate reported", {
@@ -193,7 +270,11 @@ scenario("carrier block rests a number, which resumes by itself", {
 ])
 
 scenario("bad pools and callees are invalid_input", {}, [
-    {"op": "snapshot_pick", "args": {"pool": pool([], daily_cap=151), "callee": {"e164": "+12125559999"}, "now": NOW},
+    {"op": "snapshot_pick", "args": {"pool": pool([], daily_cap=0), "callee": {"e164": "+12125559999"}, "now": NOW},
+     "expect": {"error": "invalid_input"}},
+    {"op": "snapshot_pick", "args": {"pool": pool([], lowest_tier="sticky"), "callee": {"e164": "+12125559999"}, "now": NOW},
+     "expect": {"error": "invalid_input"}},
+    {"op": "snapshot_pick", "args": {"pool": pool([], fallback="reject"), "callee": {"e164": "+12125559999"}, "now": NOW},
      "expect": {"error": "invalid_input"}},
     {"op": "snapshot_pick", "args": {"pool": pool([]), "callee": {"e164": "212 555 9999"}, "now": NOW},
      "expect": {"error": "invalid_input"}},

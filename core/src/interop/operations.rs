@@ -131,7 +131,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         name: "new",
         target: Pool,
-        doc: "Creates a pool from its spec and an optional usage snapshot (`daily_cap` 1–150).",
+        doc: "Creates a pool from its spec and an optional usage snapshot (`daily_cap` at least 1, or null for none).",
         args: &[
             arg("spec", "telnum::PoolSpec", "PoolSpec", Json),
             opt("usage", "telnum::pool::Usage", "Usage | null", Json),
@@ -205,6 +205,19 @@ pub static OPERATIONS: &[Operation] = &[
         ],
         result: "void",
         body: sync("pool.set_calls_today(&number_id, day, calls)"),
+    },
+    Operation {
+        name: "set_calls_this_hour",
+        target: Pool,
+        doc: "Sets a member's authoritative call count for clock hour `hour` (0–23) of `day` (from the shared store), so that the hourly cap holds across dialers.",
+        args: &[
+            arg("number_id", "telnum::NumberId", "string", Text),
+            arg("day", "chrono::NaiveDate", "Day", Text),
+            arg("hour", "u32", "number", Count),
+            arg("calls", "u32", "number", Count),
+        ],
+        result: "void",
+        body: sync("pool.set_calls_this_hour(&number_id, day, u8::try_from(hour).unwrap_or(u8::MAX), calls)"),
     },
     Operation {
         name: "upsert_member",

@@ -197,8 +197,7 @@ pub(crate) fn callee_tiers(
     callee: &E164,
     callee_country: Option<Country>,
     geomatch: bool,
-    any_country: bool,
-    local_only: bool,
+    lowest: Tier,
 ) -> Vec<(Tier, GeoKey)> {
     if !geomatch {
         return vec![(Tier::Any, GeoKey::any())];
@@ -207,9 +206,6 @@ pub(crate) fn callee_tiers(
     let npa = npa_info(callee);
     if let Some(info) = npa {
         tiers.push((Tier::SameNpa, GeoKey::nanp(GeoKey::NPA, info.npa)));
-        if local_only {
-            return tiers;
-        }
         tiers.push((
             Tier::SameState,
             GeoKey::nanp(GeoKey::STATE, u16::from(info.state)),
@@ -226,16 +222,13 @@ pub(crate) fn callee_tiers(
                 GeoKey::prefix(callee.country_calling_code(), &d[..len]),
             ));
         }
-        if local_only {
-            return tiers;
-        }
     }
     if let Some(c) = npa.map(|i| i.country).or(callee_country) {
         tiers.push((Tier::SameCountry, GeoKey::country(c)));
     }
-    if any_country {
-        tiers.push((Tier::AnyCountry, GeoKey::any()));
-    }
+    tiers.push((Tier::AnyCountry, GeoKey::any()));
+    // The floor: this tier and the ones before it (Tier's order).
+    tiers.retain(|(t, _)| *t <= lowest);
     tiers
 }
 
@@ -286,7 +279,7 @@ mod tests {
 
     #[test]
     fn tiers_for_nanp_and_elsewhere() {
-        let t: Vec<Tier> = callee_tiers(&e("+12015550123"), None, true, true, false)
+        let t: Vec<Tier> = callee_tiers(&e("+12015550123"), None, true, Tier::AnyCountry)
             .into_iter()
             .map(|t| t.0)
             .collect();
@@ -301,7 +294,7 @@ mod tests {
             ]
         );
         let uk = Country::new("GB").ok();
-        let t: Vec<Tier> = callee_tiers(&e("+442071838750"), uk, true, false, false)
+        let t: Vec<Tier> = callee_tiers(&e("+442071838750"), uk, true, Tier::SameCountry)
             .into_iter()
             .map(|t| t.0)
             .collect();
@@ -316,7 +309,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            callee_tiers(&e("+442071838750"), uk, false, false, false)[0].0,
+            callee_tiers(&e("+442071838750"), uk, false, Tier::SameCountry)[0].0,
             Tier::Any
         );
     }
