@@ -134,10 +134,20 @@ test('snapshotPick / snapshotApply / snapshotRecordOutcome / snapshotCampaignHea
   const first = telnum.snapshotPick({ pool, callee: { e164: '+12125559999' }, now: T0 });
   assert.equal(first.pick.number_id, 'a');
   assert.equal(first.pick.tier, 'same_npa');
+  // Weights 2:1: a's next turn (1) ties with b's and goes to the earlier member.
   const second = telnum.snapshotPick({ pool, usage: first.usage, callee: { e164: '+12125559999' }, now: T0 });
-  assert.equal(second.pick.number_id, 'b');
+  assert.equal(second.pick.number_id, 'a');
+  const third = telnum.snapshotPick({ pool, usage: second.usage, callee: { e164: '+12125559999' }, now: T0 });
+  assert.equal(third.pick.number_id, 'b');
+  // Off mode remembers no callee; rotate mode does, in the snapshot.
+  assert.equal(third.usage.callees, undefined);
+  const rotating = { ...pool, policy: { callee_mode: { mode: 'rotate', last_calls: 1, within_seconds: 0 } } };
+  const r1 = telnum.snapshotPick({ pool: rotating, callee: { e164: '+12125559999' }, now: T0 });
+  assert.deepEqual(r1.usage.callees, [{ e164: '+12125559999', recent: [{ number_id: 'a', at: T0 }] }]);
+  const r2 = telnum.snapshotPick({ pool: rotating, usage: r1.usage, callee: { e164: '+12125559999' }, now: T0 });
+  assert.equal(r2.pick.number_id, 'b', 'a is the last caller ID this callee saw');
   const applied = telnum.snapshotApply({ pool, usage: second.usage, delta: first.pick.delta });
-  assert.equal(applied.usage.members.a.calls_today, 2);
+  assert.equal(applied.usage.members.a.calls_today, 3);
   const rec = telnum.snapshotRecordOutcome({ pool, outcome: { number_id: 'b', answered: false, spam_flagged: true, at: T0 } });
   assert.equal(rec.update.status.state, 'removed');
   const rows = telnum.snapshotCampaignHealth({ pool: rec.pool, usage: rec.usage, now: T0 });
@@ -171,7 +181,7 @@ test('CallerIdPool.pickE164 answers what pick answers', () => {
   assert.deepEqual(fast.usage(), full.usage());
   // Without commit nothing changes.
   const before = fast.usage();
-  fast.pickE164('+12125559999', new Date('2026-05-01T10:00:00Z'));
+  fast.pickE164('+12125558888', new Date('2026-05-01T10:00:00Z'));
   assert.deepEqual(fast.usage(), before);
   assert.equal(code(() => fast.pickE164('+1 212 555 9999', T0)).code, 'invalid_e164');
   assert.equal(code(() => fast.pickE164(12125559999, T0)).code, 'invalid_input');
@@ -187,7 +197,7 @@ test('CallerIdPool', () => {
     seen.push(pk.number_id);
     p.apply(pk.delta);
   }
-  assert.deepEqual(seen, ['a', 'b', 'a', 'a', 'b', 'a']);
+  assert.deepEqual(seen, ['a', 'a', 'b', 'a', 'a', 'b']);
   assert.equal(p.usage().members.a.calls_today, 4);
   const u = p.recordOutcome({ number_id: 'a', answered: true, duration_seconds: 30, at: T0 });
   assert.equal(u.status, null);
@@ -310,8 +320,10 @@ test('pick answers the same through its fast path and its JSON path', () => {
   let compared = 0;
   for (const callee_mode of modes) {
     const pool = new telnum.CallerIdPool({ campaign_id: 'c', tenant: 't', members, policy: { callee_mode, lowest_tier: 'any_country' } });
-    for (const ms of times) {
-      for (const e164 of ['+12125550123', '+14155550999', '+442071838000', '+33142685300']) {
+    for (const [t, ms] of times.entries()) {
+      // A callee per time: the pool remembers callees, and rotate mode
+      // would run out of caller IDs for one callee called 5 times.
+      for (const e164 of [`+1212555012${t}`, `+1415555099${t}`, `+44207183800${t}`, `+3314268530${t}`]) {
         const fast = pool.pick({ e164 }, ms);
         const viaDate = pool.pick({ e164 }, new Date(ms));
         const slow = pool.pick({ e164 }, new Date(ms).toISOString());

@@ -313,6 +313,12 @@ impl E164 {
         &self.as_str()[1..]
     }
 
+    /// The national significant number as ASCII digit bytes (no UTF-8
+    /// check), for the pool's hot path.
+    pub(crate) fn national_bytes(&self) -> &[u8] {
+        &self.buf[1 + usize::from(self.cc_len)..usize::from(self.len)]
+    }
+
     /// The country calling code, e.g. 1 or 44.
     pub fn country_calling_code(&self) -> u16 {
         self.buf[1..=usize::from(self.cc_len)]

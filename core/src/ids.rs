@@ -15,16 +15,17 @@ macro_rules! id_type {
         $(#[$doc])*
         ///
         /// Opaque: 1 to 128 bytes, no control characters. Serialised as a
-        /// plain string.
+        /// plain string. Shared, so a clone (every pick names its member
+        /// three times) costs a reference count, not an allocation.
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        pub struct $name(std::sync::Arc<str>);
 
         impl $name {
             /// Validates and wraps `value`.
             pub fn new(value: impl Into<String>) -> Result<Self> {
                 let value = value.into();
                 check_id(stringify!($name), &value)?;
-                Ok($name(value))
+                Ok($name(value.into()))
             }
 
             /// The id as a string.

@@ -63,9 +63,9 @@ pub(crate) struct CalleeMemory {
 
 /// The memory key of a callee: its digits as a number.
 pub(crate) fn key_of(e164: &E164) -> u64 {
-    e164.digits()
-        .bytes()
-        .fold(0u64, |k, b| k * 10 + u64::from(b - b'0'))
+    e164.as_bytes()[1..]
+        .iter()
+        .fold(0u64, |k, b| k * 10 + u64::from(b.wrapping_sub(b'0')))
 }
 
 /// The callee of a memory key.

@@ -124,7 +124,7 @@ pub fn npa_info(n: &E164) -> Option<NpaInfo> {
     if n.country_calling_code() != 1 {
         return None;
     }
-    let d = n.national_number().as_bytes();
+    let d = n.national_bytes();
     if d.len() < 3 {
         return None;
     }
@@ -183,7 +183,7 @@ pub(crate) fn member_keys(n: &E164, country: Country) -> Vec<GeoKey> {
         keys.push(GeoKey::nanp(GeoKey::STATE, u16::from(info.state)));
         keys.push(GeoKey::nanp(GeoKey::TZ, u16::from(info.time_zone)));
     } else if n.country_calling_code() != 1 {
-        let d = n.national_number().as_bytes();
+        let d = n.national_bytes();
         for len in MIN_PREFIX..=MAX_PREFIX.min(d.len()) {
             keys.push(GeoKey::prefix(n.country_calling_code(), &d[..len]));
         }
@@ -198,11 +198,15 @@ pub(crate) fn callee_tiers(
     callee_country: Option<Country>,
     geomatch: bool,
     lowest: Tier,
-) -> Vec<(Tier, GeoKey)> {
+) -> Tiers {
+    let mut tiers = Tiers {
+        items: [(Tier::Any, GeoKey::any()); 8],
+        len: 0,
+    };
     if !geomatch {
-        return vec![(Tier::Any, GeoKey::any())];
+        tiers.push((Tier::Any, GeoKey::any()));
+        return tiers;
     }
-    let mut tiers = Vec::with_capacity(8);
     let npa = npa_info(callee);
     if let Some(info) = npa {
         tiers.push((Tier::SameNpa, GeoKey::nanp(GeoKey::NPA, info.npa)));
@@ -215,7 +219,7 @@ pub(crate) fn callee_tiers(
             GeoKey::nanp(GeoKey::TZ, u16::from(info.time_zone)),
         ));
     } else if callee.country_calling_code() != 1 {
-        let d = callee.national_number().as_bytes();
+        let d = callee.national_bytes();
         for len in (MIN_PREFIX..=MAX_PREFIX.min(d.len())).rev() {
             tiers.push((
                 Tier::prefix(len),
@@ -228,8 +232,34 @@ pub(crate) fn callee_tiers(
     }
     tiers.push((Tier::AnyCountry, GeoKey::any()));
     // The floor: this tier and the ones before it (Tier's order).
-    tiers.retain(|(t, _)| *t <= lowest);
+    let kept = tiers.iter().take_while(|(t, _)| *t <= lowest).count();
+    tiers.len = kept as u8;
     tiers
+}
+
+/// The tiers of a callee, best first, in place (a pick allocates nothing
+/// for them): at most 4 prefixes, or area code, state and time zone; then
+/// country and any country.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tiers {
+    items: [(Tier, GeoKey); 8],
+    len: u8,
+}
+
+impl Tiers {
+    fn push(&mut self, t: (Tier, GeoKey)) {
+        if let Some(slot) = self.items.get_mut(self.len as usize) {
+            *slot = t;
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for Tiers {
+    type Target = [(Tier, GeoKey)];
+    fn deref(&self) -> &Self::Target {
+        &self.items[..self.len as usize]
+    }
 }
 
 #[cfg(test)]
@@ -280,7 +310,7 @@ mod tests {
     #[test]
     fn tiers_for_nanp_and_elsewhere() {
         let t: Vec<Tier> = callee_tiers(&e("+12015550123"), None, true, Tier::AnyCountry)
-            .into_iter()
+            .iter()
             .map(|t| t.0)
             .collect();
         assert_eq!(
@@ -295,7 +325,7 @@ mod tests {
         );
         let uk = Country::new("GB").ok();
         let t: Vec<Tier> = callee_tiers(&e("+442071838750"), uk, true, Tier::SameCountry)
-            .into_iter()
+            .iter()
             .map(|t| t.0)
             .collect();
         assert_eq!(

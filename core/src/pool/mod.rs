@@ -103,7 +103,7 @@ mod geo;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::{DateTime, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -325,7 +325,10 @@ impl PoolPolicy {
 
     /// The clock hour (0–23) of the cap-day that `now` falls in.
     pub fn hour_of(&self, now: DateTime<Utc>) -> u8 {
-        crate::time::add_seconds(now, self.day_offset_seconds).hour() as u8
+        (now.timestamp()
+            .saturating_add(self.day_offset_seconds)
+            .rem_euclid(86_400)
+            / 3600) as u8
     }
 
     /// When cap-day `day` begins, in seconds since 1970.
@@ -1224,7 +1227,7 @@ impl CallerIdPool {
             .country
             .or_else(|| npa_info(&callee.e164).map(|i| i.country))
             .or_else(|| {
-                crate::e164::calling_code_prefix(callee.e164.digits().as_bytes())
+                crate::e164::calling_code_prefix(&callee.e164.as_bytes()[1..])
                     .and_then(|(cc, _)| cc.regions.first())
                     .map(|r| Country::from_table(*r))
             })
@@ -1385,10 +1388,13 @@ impl CallerIdPool {
             }
         }
         let tiers = callee_tiers(&callee.e164, c.country, p.geomatch, p.lowest_tier);
+        let now_ts = now.timestamp();
+        // Members back in rotation since the last applied change (rare).
+        let any_woken = self.sleepers.first().is_some_and(|(w, _)| *w <= now_ts);
         // Least-used keys refer to self.day; on another day every count is 0
         // and the order is by slot, which a scan gives.
         let stale = p.rotation == Rotation::LeastUsedToday && self.day != Some(day);
-        for (tier, key) in &tiers {
+        for (tier, key) in tiers.iter() {
             let mut found = None;
             if let Some(set) = self.groups.get(key) {
                 found = if stale {
@@ -1405,6 +1411,12 @@ impl CallerIdPool {
                         .find(|s| self.exclusion(*s, &c, day).is_none())
                 };
             }
+            if !any_woken {
+                if let Some(slot) = found {
+                    return Ok(self.make_pick(slot, *tier, &c, day));
+                }
+                continue;
+            }
             // Members whose time out of rotation ended after the last
             // applied change compete at the position they will come back
             // at.
@@ -1418,7 +1430,7 @@ impl CallerIdPool {
             let woken = self
                 .sleepers
                 .iter()
-                .take_while(|(w, _)| *w <= now.timestamp())
+                .take_while(|(w, _)| *w <= now_ts)
                 .map(|(_, s)| *s as usize)
                 .filter(|s| self.member_keys[*s].contains(key))
                 .filter(|s| self.exclusion(*s, &c, day).is_none())
