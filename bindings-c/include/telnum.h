@@ -492,6 +492,19 @@ enum TelnumStatus telnum_check_version(const char *args, size_t args_len, char *
 // NULL or valid for its length; `out_json` NULL or writable.
 enum TelnumStatus telnum_sync_diff(const char *args, size_t args_len, char **out_json);
 
+// The changes every caller-ID pool must follow among a service result's audit
+// events (`spam_flagged`, `deactivated`, `activated`, `soft_released`,
+// `hard_deleted`): pass each to `numberChanged` of every pool.
+//
+// `args`: JSON `{ events: AuditEvent[] }`.
+// On success writes the result, JSON `NumberChange[]`, to `*out_json`; free it
+// with `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_number_changes(const char *args, size_t args_len, char **out_json);
+
 // Pool pick on a snapshot (`{pool, usage}`) the caller keeps itself: the pick
 // and the usage after its delta.
 //
@@ -587,6 +600,24 @@ enum TelnumStatus telnum_pool_apply(struct TelnumPool *pool, const char *delta, 
 enum TelnumStatus telnum_pool_record_outcome(struct TelnumPool *pool,
                                              const char *outcome,
                                              size_t outcome_len,
+                                             char **out_json);
+
+// Follows a change to a number record (from `numberChanges`, or an outcome
+// update's `number_change`): a spam flag or a release removes the member, a
+// deactivation takes it out of rotation, an activation brings it back at the
+// current position. The pool event, or null when the number is not in this
+// pool or nothing changes.
+//
+// `change`: JSON `NumberChange`.
+// On success writes the result, JSON `PoolEvent | null`, to `*out_json`; free
+// it with `telnum_string_free`. Nothing is written on failure.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_pool_number_changed(struct TelnumPool *pool,
+                                             const char *change,
+                                             size_t change_len,
                                              char **out_json);
 
 // The Campaign Health rows as of `now`.
@@ -1232,6 +1263,32 @@ enum TelnumStatus telnum_numbers_record_call(struct TelnumNumbers *numbers,
                                              const char *at,
                                              size_t at_len,
                                              char **out_json);
+
+// Flags a number as spam: a `spam_flagged` audit event with `source` (1 to 200
+// bytes: a carrier label, an analytics feed, a complaint); the record does not
+// change. Hand the events to every pool (`numberChanges`, then
+// `numberChanged`).
+//
+// `actor`: JSON `Actor`.
+// `id`: text (`string`, not JSON-quoted).
+// `source`: text (`string`, not JSON-quoted).
+// On success writes the result, JSON `Changed`, to `*out_json`; free it with
+// `telnum_string_free`. Nothing is written on failure.
+//
+// Blocks the calling thread until the store and provider callbacks
+// have answered.
+//
+// # Safety
+// Handles from their constructor, not freed; every (pointer, length)
+// NULL or valid for its length; `out_json` NULL or writable.
+enum TelnumStatus telnum_numbers_flag_spam(struct TelnumNumbers *numbers,
+                                           const char *actor,
+                                           size_t actor_len,
+                                           const char *id,
+                                           size_t id_len,
+                                           const char *source,
+                                           size_t source_len,
+                                           char **out_json);
 
 // Creates a pool from its JSON definition (`PoolSpec`; `daily_cap` 1–150,
 // weight 0 never picked) and an optional usage snapshot (`Usage` JSON, NULL for

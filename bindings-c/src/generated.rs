@@ -652,6 +652,36 @@ pub unsafe extern "C" fn telnum_sync_diff(
     })
 }
 
+/// The changes every caller-ID pool must follow among a service result's audit
+/// events (`spam_flagged`, `deactivated`, `activated`, `soft_released`,
+/// `hard_deleted`): pass each to `numberChanged` of every pool.
+///
+/// `args`: JSON `{ events: AuditEvent[] }`.
+/// On success writes the result, JSON `NumberChange[]`, to `*out_json`; free it
+/// with `telnum_string_free`. Nothing is written on failure.
+///
+/// # Safety
+/// Handles from their constructor, not freed; every (pointer, length)
+/// NULL or valid for its length; `out_json` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn telnum_number_changes(
+    args: *const c_char,
+    args_len: usize,
+    out_json: *mut *mut c_char,
+) -> TelnumStatus {
+    crate::boundary(|| {
+        if out_json.is_null() {
+            return Err(crate::null("out_json"));
+        }
+        // SAFETY: caller contract: NULL or valid for `args_len` bytes.
+        let args: serde_json::Value = unsafe { crate::args::c_json(args, args_len, "args") }?;
+        let out: telnum::Result<_> = telnum::json::number_changes(args);
+        let out = out?;
+        // SAFETY: checked non-NULL above; writable by contract.
+        unsafe { crate::write_out(out_json, crate::json(&out)?) }
+    })
+}
+
 /// Pool pick on a snapshot (`{pool, usage}`) the caller keeps itself: the pick
 /// and the usage after its delta.
 ///
@@ -855,6 +885,40 @@ pub unsafe extern "C" fn telnum_pool_record_outcome(
         // SAFETY: caller contract: NULL or valid for `outcome_len` bytes.
         let outcome: telnum::pool::CallOutcome = unsafe { crate::args::c_json(outcome, outcome_len, "outcome") }?;
         let out: telnum::Result<_> = pool.record_outcome(&outcome).and_then(|u| pool.apply_outcome(&u).map(|()| u));
+        let out = out?;
+        // SAFETY: checked non-NULL above; writable by contract.
+        unsafe { crate::write_out(out_json, crate::json(&out)?) }
+    })
+}
+
+/// Follows a change to a number record (from `numberChanges`, or an outcome
+/// update's `number_change`): a spam flag or a release removes the member, a
+/// deactivation takes it out of rotation, an activation brings it back at the
+/// current position. The pool event, or null when the number is not in this
+/// pool or nothing changes.
+///
+/// `change`: JSON `NumberChange`.
+/// On success writes the result, JSON `PoolEvent | null`, to `*out_json`; free
+/// it with `telnum_string_free`. Nothing is written on failure.
+///
+/// # Safety
+/// Handles from their constructor, not freed; every (pointer, length)
+/// NULL or valid for its length; `out_json` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn telnum_pool_number_changed(
+    pool: *mut crate::TelnumPool,
+    change: *const c_char,
+    change_len: usize,
+    out_json: *mut *mut c_char,
+) -> TelnumStatus {
+    crate::boundary(|| {
+        let pool = crate::ops::pool_mut(pool)?;
+        if out_json.is_null() {
+            return Err(crate::null("out_json"));
+        }
+        // SAFETY: caller contract: NULL or valid for `change_len` bytes.
+        let change: telnum::pool::NumberChange = unsafe { crate::args::c_json(change, change_len, "change") }?;
+        let out: telnum::Result<_> = Ok(pool.number_changed(&change));
         let out = out?;
         // SAFETY: checked non-NULL above; writable by contract.
         unsafe { crate::write_out(out_json, crate::json(&out)?) }
@@ -2121,6 +2185,54 @@ pub unsafe extern "C" fn telnum_numbers_record_call(
         // SAFETY: caller contract: NULL or valid for `at_len` bytes.
         let at: chrono::DateTime<chrono::Utc> = unsafe { crate::args::c_time(at, at_len, "at") }?;
         let out: telnum::Result<_> = crate::service::block_on(svc.record_call(&actor, &id, at));
+        let out = out?;
+        // SAFETY: checked non-NULL above; writable by contract.
+        unsafe { crate::write_out(out_json, crate::json(&out)?) }
+    })
+}
+
+/// Flags a number as spam: a `spam_flagged` audit event with `source` (1 to 200
+/// bytes: a carrier label, an analytics feed, a complaint); the record does not
+/// change. Hand the events to every pool (`numberChanges`, then
+/// `numberChanged`).
+///
+/// `actor`: JSON `Actor`.
+/// `id`: text (`string`, not JSON-quoted).
+/// `source`: text (`string`, not JSON-quoted).
+/// On success writes the result, JSON `Changed`, to `*out_json`; free it with
+/// `telnum_string_free`. Nothing is written on failure.
+///
+/// Blocks the calling thread until the store and provider callbacks
+/// have answered.
+///
+/// # Safety
+/// Handles from their constructor, not freed; every (pointer, length)
+/// NULL or valid for its length; `out_json` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn telnum_numbers_flag_spam(
+    numbers: *mut crate::TelnumNumbers,
+    actor: *const c_char,
+    actor_len: usize,
+    id: *const c_char,
+    id_len: usize,
+    source: *const c_char,
+    source_len: usize,
+    out_json: *mut *mut c_char,
+) -> TelnumStatus {
+    crate::boundary(|| {
+        let numbers = crate::service::handle(numbers)?;
+        let svc = numbers.service();
+        let sim = || numbers.simulated_provider();
+        if out_json.is_null() {
+            return Err(crate::null("out_json"));
+        }
+        // SAFETY: caller contract: NULL or valid for `actor_len` bytes.
+        let actor: telnum::Actor = unsafe { crate::args::c_json(actor, actor_len, "actor") }?;
+        // SAFETY: caller contract: NULL or valid for `id_len` bytes.
+        let id: telnum::NumberId = unsafe { crate::args::c_text(id, id_len, "id") }?;
+        // SAFETY: caller contract: NULL or valid for `source_len` bytes.
+        let source: String = unsafe { crate::args::c_text(source, source_len, "source") }?;
+        let out: telnum::Result<_> = crate::service::block_on(svc.flag_spam(&actor, &id, &source));
         let out = out?;
         // SAFETY: checked non-NULL above; writable by contract.
         unsafe { crate::write_out(out_json, crate::json(&out)?) }

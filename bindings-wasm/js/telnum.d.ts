@@ -488,7 +488,7 @@ export type EventKind =
   | 'created' | 'acquisition_completed' | 'acquisition_failed' | 'activated' | 'deactivated'
   | 'updated' | 'webhooks_configured' | 'soft_released' | 'hard_deleted' | 'resynced'
   | 'assigned_to_sub_account' | 'unassigned_from_sub_account' | 'cool_off_waived'
-  | 'call_recorded' | 'missing_at_provider' | 'drift_detected' | 'order_pending';
+  | 'call_recorded' | 'missing_at_provider' | 'drift_detected' | 'order_pending' | 'spam_flagged';
 export interface FieldChange { field: string; before: unknown; after: unknown }
 export interface AuditEvent {
   kind: EventKind;
@@ -628,11 +628,20 @@ export interface CallOutcome {
   number_id: string; answered: boolean; duration_seconds?: number; spam_flagged?: boolean;
   carrier_blocked?: boolean; at: Rfc3339;
 }
+/** A change to a number record that every pool holding it follows (`numberChanged`). */
+export interface NumberChange {
+  number_id: string; kind: 'spam_flagged' | 'deactivated' | 'activated' | 'released'; at: Rfc3339;
+}
 export interface PoolEvent {
-  kind: 'removed_spam_flagged' | 'paused_low_answer_rate' | 'paused_carrier_block';
+  kind: 'removed_spam_flagged' | 'removed_released' | 'number_deactivated' | 'number_activated'
+    | 'paused_low_answer_rate' | 'paused_carrier_block';
   campaign_id: string; number_id: string; e164: E164; at: Rfc3339; detail: Record<string, unknown>;
 }
-export interface OutcomeUpdate { outcome: CallOutcome; status: MemberStatus | null; events: PoolEvent[] }
+/** `number_change`: a spam flag every other pool holding the number must
+ *  follow (pass it to their `numberChanged`). */
+export interface OutcomeUpdate {
+  outcome: CallOutcome; status: MemberStatus | null; events: PoolEvent[]; number_change: NumberChange | null;
+}
 export interface HealthRow {
   campaign_id: string; number_id: string; e164: E164; pool_status: 'active' | 'paused' | 'removed';
   attempts: number; answered: number; answer_rate: number | null; weight: number;
@@ -859,6 +868,12 @@ export function checkVersion(args: { record: PhoneNumberInput; expected_version:
  */
 export function syncDiff(args: { records: PhoneNumberInput[]; owned: OwnedNumber[]; now: Rfc3339; pending_timeout_seconds?: number }): SyncDiff;
 /**
+ * The changes every caller-ID pool must follow among a service result's
+ * audit events (`spam_flagged`, `deactivated`, `activated`, `soft_released`,
+ * `hard_deleted`): pass each to `numberChanged` of every pool.
+ */
+export function numberChanges(args: { events: AuditEvent[] }): NumberChange[];
+/**
  * Pool pick on a snapshot (`{pool, usage}`) the caller keeps itself: the
  * pick and the usage after its delta.
  */
@@ -902,6 +917,14 @@ export class CallerIdPool {
    * returns the update (counters, status change, events).
    */
   recordOutcome(outcome: CallOutcome): OutcomeUpdate;
+  /**
+   * Follows a change to a number record (from `numberChanges`, or an outcome
+   * update's `number_change`): a spam flag or a release removes the member,
+   * a deactivation takes it out of rotation, an activation brings it back at
+   * the current position. The pool event, or null when the number is not in
+   * this pool or nothing changes.
+   */
+  numberChanged(change: NumberChange): PoolEvent | null;
   /** The Campaign Health rows as of `now`. */
   campaignHealth(now: TimeInput): HealthRow[];
   /**
@@ -1062,6 +1085,13 @@ export class Numbers {
    * `call_in_future` for a time more than 300 s ahead of the clock.
    */
   recordCall(actor: Actor, id: string, at: TimeInput): Promise<PhoneNumber>;
+  /**
+   * Flags a number as spam: a `spam_flagged` audit event with `source` (1 to
+   * 200 bytes: a carrier label, an analytics feed, a complaint); the record
+   * does not change. Hand the events to every pool (`numberChanges`, then
+   * `numberChanged`).
+   */
+  flagSpam(actor: Actor, id: string, source: string): Promise<Changed>;
 }
 // </generated:numbers>
 

@@ -163,6 +163,18 @@ pub fn sync_diff(args: JsValue) -> Result<JsValue, JsValue> {
     crate::to_js(&out)
 }
 
+/// The changes every caller-ID pool must follow among a service result's audit
+/// events (`spam_flagged`, `deactivated`, `activated`, `soft_released`,
+/// `hard_deleted`): pass each to `numberChanged` of every pool.
+#[cfg(feature = "api")]
+#[wasm_bindgen(js_name = numberChanges, skip_typescript)]
+pub fn number_changes(args: JsValue) -> Result<JsValue, JsValue> {
+    let args: serde_json::Value = crate::args::js_json(&args, "args")?;
+    let out: telnum::Result<_> = telnum::json::number_changes(args);
+    let out = out.map_err(|e| crate::js_error(&e))?;
+    crate::to_js(&out)
+}
+
 /// Pool pick on a snapshot (`{pool, usage}`) the caller keeps itself: the pick
 /// and the usage after its delta.
 #[cfg(feature = "api")]
@@ -230,6 +242,17 @@ impl JsPool {
     pub fn record_outcome(&self, outcome: JsValue) -> Result<JsValue, JsValue> {
         let outcome: telnum::pool::CallOutcome = crate::args::js_json(&outcome, "outcome")?;
         let out = self.with(|pool| -> telnum::Result<_> { pool.record_outcome(&outcome).and_then(|u| pool.apply_outcome(&u).map(|()| u)) })?;
+        crate::to_js(&out)
+    }
+    /// Follows a change to a number record (from `numberChanges`, or an outcome
+    /// update's `number_change`): a spam flag or a release removes the member,
+    /// a deactivation takes it out of rotation, an activation brings it back at
+    /// the current position. The pool event, or null when the number is not in
+    /// this pool or nothing changes.
+    #[wasm_bindgen(js_name = numberChanged)]
+    pub fn number_changed(&self, change: JsValue) -> Result<JsValue, JsValue> {
+        let change: telnum::pool::NumberChange = crate::args::js_json(&change, "change")?;
+        let out = self.with(|pool| -> telnum::Result<_> { Ok(pool.number_changed(&change)) })?;
         crate::to_js(&out)
     }
     /// The Campaign Health rows as of `now`.
@@ -763,6 +786,28 @@ impl Numbers {
             let (actor, id, at,) = args?;
             let svc = &*svc;
             let out: telnum::Result<_> = svc.record_call(&actor, &id, at).await;
+            let out = out.map_err(|e| crate::js_error(&e))?;
+            crate::to_js(&out)
+        })
+    }
+    /// Flags a number as spam: a `spam_flagged` audit event with `source` (1 to
+    /// 200 bytes: a carrier label, an analytics feed, a complaint); the record
+    /// does not change. Hand the events to every pool (`numberChanges`, then
+    /// `numberChanged`).
+    #[wasm_bindgen(js_name = flagSpam)]
+    pub fn flag_spam(&self, actor: JsValue, id: JsValue, source: JsValue) -> js_sys::Promise {
+        let read = || -> Result<_, JsValue> {
+            let actor: telnum::Actor = crate::args::js_json(&actor, "actor")?;
+            let id: telnum::NumberId = crate::args::js_text(&id, "id")?;
+            let source: String = crate::args::js_text(&source, "source")?;
+            Ok((actor, id, source,))
+        };
+        let args = read();
+        let svc = self.service();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let (actor, id, source,) = args?;
+            let svc = &*svc;
+            let out: telnum::Result<_> = svc.flag_spam(&actor, &id, &source).await;
             let out = out.map_err(|e| crate::js_error(&e))?;
             crate::to_js(&out)
         })

@@ -348,3 +348,58 @@ test('pick answers the same through its fast path and its JSON path', () => {
     JSON.stringify(pool.pick({ e164: '+14155550999' }, new Date(at).toISOString())));
   pool.free();
 });
+
+// Number-level signals reach every pool: a spam flag on a number held by
+// three pools removes it from all three, with an event each, and the
+// number gets a spam_flagged audit event.
+test('a spam flag on a number reaches every pool that holds it', async () => {
+  const n = new telnum.Numbers();
+  await n.putConnection(connection());
+  const bought = await n.purchase(admin, { connection_id: 'c1', idempotency_key: 'spam', country: 'US', quantity: 2 });
+  const members = [];
+  for (const b of bought.numbers) {
+    await n.activate(admin, b.id);
+    const { number } = await n.update(admin, b.id, { allow_outbound: true });
+    members.push({ number_id: number.id, e164: number.e164, country: 'US', weight: 1, added_at: '2026-01-01T00:00:00Z' });
+  }
+  const pools = ['c1', 'c2', 'c3'].map((c) => new telnum.CallerIdPool({
+    campaign_id: c, tenant: 'acme', members, policy: { callee_mode: { mode: 'off' }, lowest_tier: 'any_country' },
+  }));
+  const flagged = bought.numbers[0].id;
+  const result = await n.flagSpam(admin, flagged, 'carrier label');
+  assert.deepEqual(result.events.map((e) => e.kind), ['spam_flagged']);
+  const changes = telnum.numberChanges({ events: result.events });
+  assert.deepEqual(changes.map((c) => [c.number_id, c.kind]), [[flagged, 'spam_flagged']]);
+  const events = pools.map((p) => p.numberChanged(changes[0]));
+  assert.deepEqual(events.map((e) => [e.campaign_id, e.kind]), [['c1', 'removed_spam_flagged'], ['c2', 'removed_spam_flagged'], ['c3', 'removed_spam_flagged']]);
+  assert.equal(pools[0].numberChanged(changes[0]), null, 'a second time changes nothing');
+  for (const p of pools) {
+    for (let k = 0; k < 5; k += 1) assert.notEqual(p.pick({ e164: `+1212555000${k}` }, Date.now()).number_id, flagged);
+  }
+  const audit = await n.audit(admin, flagged);
+  assert.ok(audit.items.some((e) => e.kind === 'spam_flagged'));
+  await assert.rejects(n.flagSpam(admin, flagged, ''), (e) => e.code === 'invalid_input');
+  for (const p of pools) p.free();
+  n.free();
+});
+
+// The pool remembers each callee: rotation and stickiness across calls
+// with `{ e164 }` alone.
+test('rotation and stickiness across calls need no bookkeeping in JS', () => {
+  const members = ['a', 'b', 'c'].map((id, i) => ({ number_id: id, e164: `+121255501${i}0`, country: 'US', weight: 1, added_at: '2026-01-01T00:00:00Z' }));
+  const rotate = new telnum.CallerIdPool({ campaign_id: 'r', tenant: 't', members, policy: { callee_mode: { mode: 'rotate', last_calls: 2, within_seconds: 0 } } });
+  const seen = [];
+  for (let i = 0; i < 6; i += 1) {
+    const pk = rotate.pick({ e164: '+12125559999' }, Date.UTC(2026, 5, 1, 9, i));
+    rotate.apply(pk.delta);
+    seen.push(pk.number_id);
+  }
+  for (let i = 2; i < seen.length; i += 1) assert.equal(new Set(seen.slice(i - 2, i + 1)).size, 3, seen.join());
+  const sticky = new telnum.CallerIdPool({ campaign_id: 's', tenant: 't', members, policy: { callee_mode: { mode: 'sticky', ttl_seconds: 3600 } } });
+  const first = sticky.pickE164('+12125559999', Date.UTC(2026, 5, 1, 9, 0), true);
+  sticky.pickE164('+12125558888', Date.UTC(2026, 5, 1, 9, 1), true);
+  const again = sticky.pickE164('+12125559999', Date.UTC(2026, 5, 1, 9, 2), true);
+  assert.deepEqual(again, { e164: first.e164, tier: 'sticky' });
+  rotate.free();
+  sticky.free();
+});

@@ -50,6 +50,9 @@ pub enum EventKind {
     MissingAtProvider,
     /// Sync found drift between the record and the provider.
     DriftDetected,
+    /// The number was flagged as spam (carrier label, analytics,
+    /// complaint); every caller-ID pool holding it removes it.
+    SpamFlagged,
 }
 
 /// One field that changed, before and after (serde values; secrets stay

@@ -50,6 +50,7 @@ pub const OPS: &[&str] = &[
     "snapshot_record_outcome",
     "snapshot_campaign_health",
     "sync_diff",
+    "number_changes",
 ];
 
 /// Every operation [`call_service`] knows, in a stable order.
@@ -74,6 +75,7 @@ pub const SERVICE_OPS: &[&str] = &[
     "assign_sub_account",
     "unassign_sub_account",
     "record_call",
+    "flag_spam",
     "countries",
     "audit",
 ];
@@ -113,6 +115,7 @@ pub fn call(op: &str, a: Value) -> Result<Value> {
         "snapshot_record_outcome" => pool_record_outcome(a),
         "snapshot_campaign_health" => campaign_health(a),
         "sync_diff" => sync_diff(a),
+        "number_changes" => number_changes(a),
         _ => Err(Error::invalid_input(format!("unknown operation {op:?}"))),
     }
 }
@@ -388,6 +391,18 @@ pub fn check_version(a: Value) -> Result<Value> {
     lifecycle::check_version(&a.record, a.expected_version).map(|()| Value::Null)
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangesArgs {
+    events: Vec<crate::events::AuditEvent>,
+}
+
+/// `{events}` → the number changes pools must follow.
+pub fn number_changes(a: Value) -> Result<Value> {
+    let a: ChangesArgs = args(a)?;
+    to_value(&crate::pool::NumberChange::from_events(&a.events))
+}
+
 fn load_pool(spec: PoolSpec, usage: Option<Usage>) -> Result<CallerIdPool> {
     CallerIdPool::with_usage(spec, usage.unwrap_or_default())
 }
@@ -560,6 +575,7 @@ mod by_name {
             "assign_sub_account" => &["sub_account"],
             "unassign_sub_account" => &["force"],
             "record_call" => &["at"],
+            "flag_spam" => &["source"],
             "audit" => &["query"],
             _ => &[],
         };
@@ -640,6 +656,10 @@ mod by_name {
             "record_call" => {
                 let at: DateTime<Utc> = take(&mut rest, "at")?;
                 to_value(&svc.record_call(&actor, &id()?, at).await?)
+            }
+            "flag_spam" => {
+                let source: String = take(&mut rest, "source")?;
+                to_value(&svc.flag_spam(&actor, &id()?, &source).await?)
             }
             _ => {
                 return Err(Error::invalid_input(format!(

@@ -1613,6 +1613,36 @@ impl<S: NumberStore, P: Provider, C: Clock> Numbers<S, P, C> {
             .await
     }
 
+    /// Flags a number as spam (Callaro: "Monitor spam-flag indicators and
+    /// remove affected numbers quickly"): writes a `spam_flagged` audit
+    /// event, with `source` (who said so: a carrier label, an analytics
+    /// feed, a complaint) in its detail. The record itself does not change.
+    /// Hand the returned events to every caller-ID pool with
+    /// [`crate::pool::NumberChange::from_events`] and
+    /// [`crate::CallerIdPool::number_changed`]: each pool holding the
+    /// number removes it and answers a pool event.
+    ///
+    /// # Errors
+    /// `not_found` for another tenant's number, `forbidden` for a read-only
+    /// actor, `invalid_input` for an empty or over-long `source`.
+    pub async fn flag_spam(&self, actor: &Actor, id: &NumberId, source: &str) -> Result<Changed> {
+        if source.trim().is_empty() || source.len() > 200 || source.chars().any(char::is_control) {
+            return Err(Error::invalid_input(
+                "source must be 1 to 200 bytes without control characters",
+            ));
+        }
+        let r = self.load(actor, id).await?;
+        actor.check_write(&r.tenant)?;
+        let now = self.clock.now()?;
+        let mut e = Self::event(EventKind::SpamFlagged, &r, actor, now);
+        e.detail.insert("source".into(), Value::from(source));
+        self.store.append_events(std::slice::from_ref(&e)).await?;
+        Ok(Changed {
+            number: r.redacted(),
+            events: vec![e],
+        })
+    }
+
     /// Records that a number carried a call (drives the cool-off). Usage
     /// is not a change: the store sets `last_call_at` to the later of the
     /// stored one and `at` ([`NumberStore::record_call`]), with no version

@@ -982,3 +982,163 @@ fn a_purchase_without_a_type_buys_local_numbers_or_says_what_is_in_stock() {
     assert!(in_stock[0]["pricing"]["setup"]["amount_minor"].is_i64());
     assert_eq!(svc.store().records().len(), records, "nothing bought");
 }
+
+/// A spam flag on a number held by three pools removes it from all three,
+/// with a pool event each and a `spam_flagged` audit event on the number;
+/// a deactivation and an activation reach every pool too, and a release
+/// removes it for good.
+#[test]
+fn number_level_signals_reach_every_pool() {
+    use telnum::pool::{CalleeMode, NumberChange, PoolEventKind, PoolPolicy, Tier};
+    use telnum::{Callee, CallerIdPool, CampaignId, Member, PoolSpec};
+    let svc = service();
+    let nums = buy(&svc, "signals", 3).unwrap();
+    let now = svc.clock().now().unwrap();
+    let mut members = Vec::new();
+    for n in &nums {
+        block_on(svc.activate(&admin(), &n.id)).unwrap();
+        let allow = Patch {
+            allow_outbound: Some(true),
+            ..Patch::default()
+        };
+        let r = block_on(svc.update(&admin(), &n.id, allow, None))
+            .unwrap()
+            .number;
+        members.push(Member::from_record(&r, 1, now - Duration::days(30), false));
+    }
+    let mut pools: Vec<CallerIdPool> = ["c1", "c2", "c3"]
+        .iter()
+        .map(|c| {
+            CallerIdPool::new(PoolSpec {
+                campaign_id: CampaignId::new(*c).unwrap(),
+                tenant: TenantId::new("acme").unwrap(),
+                members: members.clone(),
+                policy: PoolPolicy {
+                    callee_mode: CalleeMode::Off,
+                    lowest_tier: Tier::AnyCountry,
+                    ..PoolPolicy::default()
+                },
+            })
+            .unwrap()
+        })
+        .collect();
+    let flagged = &nums[0].id;
+    let follow = |pools: &mut Vec<CallerIdPool>, events: &[telnum::events::AuditEvent]| {
+        let mut out = Vec::new();
+        for change in NumberChange::from_events(events) {
+            for p in pools.iter_mut() {
+                out.extend(p.number_changed(&change));
+            }
+        }
+        out
+    };
+
+    let r = block_on(svc.flag_spam(&admin(), flagged, "carrier label")).unwrap();
+    assert_eq!(r.events.len(), 1);
+    assert_eq!(r.events[0].kind, telnum::events::EventKind::SpamFlagged);
+    assert_eq!(r.events[0].detail["source"], "carrier label");
+    let pool_events = follow(&mut pools, &r.events);
+    assert_eq!(pool_events.len(), 3, "one event per pool");
+    assert!(pool_events
+        .iter()
+        .all(|e| e.kind == PoolEventKind::RemovedSpamFlagged && &e.number_id == flagged));
+    for p in &pools {
+        for k in 0..20 {
+            let callee = Callee::new(E164::from_canonical(&format!("+1212555{k:04}")).unwrap());
+            let pick = p.pick(&callee, now).unwrap();
+            assert_ne!(&pick.number_id, flagged);
+        }
+    }
+    // Following the same change again changes nothing.
+    assert!(follow(&mut pools, &r.events).is_empty());
+    // The audit trail of the number has it.
+    let page = block_on(svc.audit(&admin(), flagged, Default::default())).unwrap();
+    assert!(page
+        .items
+        .iter()
+        .any(|e| e.kind == telnum::events::EventKind::SpamFlagged));
+
+    // Deactivation and activation of the second number reach every pool.
+    let second = &nums[1].id;
+    let off = block_on(svc.deactivate(&admin(), second)).unwrap();
+    let ev = follow(&mut pools, &off.events);
+    assert_eq!(ev.len(), 3);
+    assert!(ev
+        .iter()
+        .all(|e| e.kind == PoolEventKind::NumberDeactivated));
+    let callee = Callee::new(E164::from_canonical("+12125550000").unwrap());
+    for p in &pools {
+        assert_eq!(&p.pick(&callee, now).unwrap().number_id, &nums[2].id);
+    }
+    let on = block_on(svc.activate(&admin(), second)).unwrap();
+    assert_eq!(follow(&mut pools, &on.events).len(), 3);
+    assert!(pools.iter().all(|p| p
+        .spec()
+        .members
+        .iter()
+        .any(|m| &m.number_id == second && m.number_active)));
+
+    // A release removes it from every pool.
+    block_on(svc.deactivate(&admin(), second)).unwrap();
+    let gone = block_on(svc.release(&admin(), second, ReleaseMode::Soft)).unwrap();
+    follow(&mut pools, &gone.events);
+    for p in &pools {
+        let m = p
+            .spec()
+            .members
+            .iter()
+            .find(|m| &m.number_id == second)
+            .unwrap();
+        assert!(matches!(m.status, telnum::MemberStatus::Removed { .. }));
+    }
+    // A read-only actor may not flag; another tenant does not see the number.
+    let viewer = Actor::new(TenantId::new("acme").unwrap(), Role::ReadOnly);
+    assert_eq!(
+        block_on(svc.flag_spam(&viewer, &nums[2].id, "x"))
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    let other = Actor::new(TenantId::new("globex").unwrap(), Role::Admin);
+    assert_eq!(
+        block_on(svc.flag_spam(&other, &nums[2].id, "x"))
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
+    assert_eq!(
+        block_on(svc.flag_spam(&admin(), &nums[2].id, " "))
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+}
+
+/// A spam flag in one pool's outcome names the change the others follow.
+#[test]
+fn a_spam_outcome_carries_the_number_change() {
+    use telnum::pool::{CallOutcome, NumberChangeKind};
+    let spec: telnum::PoolSpec = serde_json::from_value(serde_json::json!({
+        "campaign_id": "c", "tenant": "acme", "policy": {"callee_mode": {"mode": "off"}},
+        "members": [{"number_id": "a", "e164": "+12125550101", "country": "US", "weight": 1,
+                     "added_at": "2026-01-01T00:00:00Z"}]}))
+    .unwrap();
+    let mut p = telnum::CallerIdPool::new(spec.clone()).unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 8, 1, 9, 0, 0).unwrap();
+    let u = p
+        .record_outcome(&CallOutcome {
+            number_id: NumberId::new("a").unwrap(),
+            answered: false,
+            duration_seconds: 0,
+            spam_flagged: true,
+            carrier_blocked: false,
+            at,
+        })
+        .unwrap();
+    let change = u.number_change.clone().unwrap();
+    assert_eq!(change.kind, NumberChangeKind::SpamFlagged);
+    p.apply_outcome(&u).unwrap();
+    let mut other = telnum::CallerIdPool::new(spec).unwrap();
+    assert!(other.number_changed(&change).is_some());
+    assert!(other.number_changed(&change).is_none());
+}

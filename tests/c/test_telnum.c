@@ -85,7 +85,7 @@ static TelnumStatus svc_raw(TelnumNumbers *n, const char *op, const char *args, 
   const char *e164 = jstr(jget(a, "e164"));
   const char *id = jstr(jget(a, "id")), *conn = jstr(jget(a, "connection_id"));
   const char *mode = jstr(jget(a, "mode")), *sub = jstr(jget(a, "sub_account")), *at = jstr(jget(a, "at"));
-  const char *country = jstr(jget(a, "country"));
+  const char *country = jstr(jget(a, "country")), *source = jstr(jget(a, "source"));
   jv *ev = jget(a, "expected_version"), *force = jget(a, "force"), *reveal = jget(a, "reveal_secrets");
   int64_t expected = ev && ev->t == J_NUM ? (int64_t)ev->num : -1;
   int f = force && force->t == J_BOOL && force->b, r = reveal && reveal->t == J_BOOL && reveal->b;
@@ -116,6 +116,7 @@ static TelnumStatus svc_raw(TelnumNumbers *n, const char *op, const char *args, 
   else if (!strcmp(op, "assign_sub_account")) s = telnum_numbers_assign_sub_account(n, S(actor), S(id), S(sub), out);
   else if (!strcmp(op, "unassign_sub_account")) s = telnum_numbers_unassign_sub_account(n, S(actor), S(id), f, out);
   else if (!strcmp(op, "record_call")) s = telnum_numbers_record_call(n, S(actor), S(id), S(at), out);
+  else if (!strcmp(op, "flag_spam")) s = telnum_numbers_flag_spam(n, S(actor), S(id), S(source), out);
   else fprintf(stderr, "svc_raw: no operation %s\n", op);
   free(actor); free(request); free(query); free(patch); free(draft); free(webhooks);
   free(connection); free(sub_account); free(simulation); free(owned);
@@ -287,7 +288,7 @@ static const struct { const char *name; json_fn f; } PURE[] = {
   {"check_aging", telnum_check_aging}, {"check_version", telnum_check_version},
   {"sync_diff", telnum_sync_diff}, {"snapshot_pick", telnum_snapshot_pick},
   {"snapshot_apply", telnum_snapshot_apply}, {"snapshot_record_outcome", telnum_snapshot_record_outcome},
-  {"snapshot_campaign_health", telnum_snapshot_campaign_health},
+  {"snapshot_campaign_health", telnum_snapshot_campaign_health}, {"number_changes", telnum_number_changes},
 };
 static json_fn pure_fn(const char *name) {
   for (size_t i = 0; i < sizeof PURE / sizeof PURE[0]; i++)

@@ -269,6 +269,18 @@ scenario("carrier block rests a number, which resumes by itself", {
     pick("+12125559999", now=at(16), expect=picked("a")),
 ])
 
+scenario("number changes pools follow, from a service result's audit events", {}, [
+    {"op": "number_changes", "args": {"events": [
+        {"kind": "spam_flagged", "number_id": "n1", "e164": "+12125550101", "tenant": "acme",
+         "actor": {"tenant": "acme", "role": "admin"}, "at": NOW, "detail": {"source": "carrier"}},
+        {"kind": "updated", "number_id": "n2", "e164": "+12125550102", "tenant": "acme",
+         "actor": {"tenant": "acme", "role": "admin"}, "at": NOW},
+        {"kind": "soft_released", "number_id": "n3", "e164": "+12125550103", "tenant": "acme",
+         "actor": {"tenant": "acme", "role": "admin"}, "at": NOW}]},
+     "expect": {"ok": [{"number_id": "n1", "kind": "spam_flagged", "at": NOW},
+                       {"number_id": "n3", "kind": "released", "at": NOW}]}},
+])
+
 scenario("bad pools and callees are invalid_input", {}, [
     {"op": "snapshot_pick", "args": {"pool": pool([], daily_cap=0), "callee": {"e164": "+12125559999"}, "now": NOW},
      "expect": {"error": "invalid_input"}},

@@ -119,6 +119,8 @@ pub static OPERATIONS: &[Operation] = &[
         "{ record: PhoneNumberInput; expected_version: number }", "null", "check_version"),
     pure!("sync_diff", "Reconciliation as a diff of the provider's inventory against the records (pure).",
         "{ records: PhoneNumberInput[]; owned: OwnedNumber[]; now: Rfc3339; pending_timeout_seconds?: number }", "SyncDiff", "sync_diff"),
+    pure!("number_changes", "The changes every caller-ID pool must follow among a service result's audit events (`spam_flagged`, `deactivated`, `activated`, `soft_released`, `hard_deleted`): pass each to `numberChanged` of every pool.",
+        "{ events: AuditEvent[] }", "NumberChange[]", "number_changes"),
     pure!("snapshot_pick", "Pool pick on a snapshot (`{pool, usage}`) the caller keeps itself: the pick and the usage after its delta.",
         "{ pool: PoolSpec; usage?: Usage | null; callee: Callee; now: Rfc3339 }", "{ pick: Pick; usage: Usage }", "pool_pick"),
     pure!("snapshot_apply", "Stateless: the usage after a pick's delta.",
@@ -185,6 +187,14 @@ pub static OPERATIONS: &[Operation] = &[
         args: &[arg("outcome", "telnum::pool::CallOutcome", "CallOutcome", Json)],
         result: "OutcomeUpdate",
         body: sync("pool.record_outcome(&outcome).and_then(|u| pool.apply_outcome(&u).map(|()| u))"),
+    },
+    Operation {
+        name: "number_changed",
+        target: Pool,
+        doc: "Follows a change to a number record (from `numberChanges`, or an outcome update's `number_change`): a spam flag or a release removes the member, a deactivation takes it out of rotation, an activation brings it back at the current position. The pool event, or null when the number is not in this pool or nothing changes.",
+        args: &[arg("change", "telnum::pool::NumberChange", "NumberChange", Json)],
+        result: "PoolEvent | null",
+        body: sync("Ok(pool.number_changed(&change))"),
     },
     Operation {
         name: "campaign_health",
@@ -481,5 +491,13 @@ pub static OPERATIONS: &[Operation] = &[
         args: &[ACTOR, ID, arg("at", "chrono::DateTime<chrono::Utc>", "TimeInput", Time)],
         result: "PhoneNumber",
         body: run("svc.record_call(&actor, &id, at)"),
+    },
+    Operation {
+        name: "flag_spam",
+        target: Numbers,
+        doc: "Flags a number as spam: a `spam_flagged` audit event with `source` (1 to 200 bytes: a carrier label, an analytics feed, a complaint); the record does not change. Hand the events to every pool (`numberChanges`, then `numberChanged`).",
+        args: &[ACTOR, ID, arg("source", "String", "string", Text)],
+        result: "Changed",
+        body: run("svc.flag_spam(&actor, &id, &source)"),
     },
 ];

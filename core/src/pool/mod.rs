@@ -724,12 +724,74 @@ pub struct CallOutcome {
     pub at: DateTime<Utc>,
 }
 
+/// What happened to a number record that every pool holding it follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberChangeKind {
+    /// Flagged as spam: removed from the pool.
+    SpamFlagged,
+    /// The record was deactivated: out of rotation until reactivated.
+    Deactivated,
+    /// The record was activated again: back in rotation, at the current
+    /// position.
+    Activated,
+    /// Released or deleted: removed from the pool.
+    Released,
+}
+
+/// A change to a number record, for every pool that holds the number
+/// ([`CallerIdPool::number_changed`]). Made from the audit events the
+/// service returns with [`NumberChange::from_events`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberChange {
+    /// The number's record id.
+    pub number_id: NumberId,
+    /// What happened.
+    pub kind: NumberChangeKind,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+impl NumberChange {
+    /// The changes pools must follow among a service result's audit events
+    /// (`spam_flagged`, `deactivated`, `activated`, `soft_released`,
+    /// `hard_deleted`), in order; other events are none of a pool's
+    /// business.
+    pub fn from_events(events: &[crate::events::AuditEvent]) -> Vec<NumberChange> {
+        use crate::events::EventKind as K;
+        events
+            .iter()
+            .filter_map(|e| {
+                let kind = match e.kind {
+                    K::SpamFlagged => NumberChangeKind::SpamFlagged,
+                    K::Deactivated => NumberChangeKind::Deactivated,
+                    K::Activated => NumberChangeKind::Activated,
+                    K::SoftReleased | K::HardDeleted => NumberChangeKind::Released,
+                    _ => return None,
+                };
+                Some(NumberChange {
+                    number_id: e.number_id.clone(),
+                    kind,
+                    at: e.at,
+                })
+            })
+            .collect()
+    }
+}
+
 /// What a pool event records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PoolEventKind {
     /// A spam flag removed the member.
     RemovedSpamFlagged,
+    /// The number was released: removed from the pool.
+    RemovedReleased,
+    /// The number record was deactivated: out of rotation.
+    NumberDeactivated,
+    /// The number record was activated again: back in rotation.
+    NumberActivated,
     /// The answer rate fell below the floor: paused.
     PausedLowAnswerRate,
     /// A carrier block paused the member.
@@ -780,6 +842,11 @@ pub struct OutcomeUpdate {
     /// Events.
     #[serde(default)]
     pub events: Vec<PoolEvent>,
+    /// A change every other pool holding the number must follow (a spam
+    /// flag): pass it to their [`CallerIdPool::number_changed`], and flag
+    /// the record with the service's `flag_spam` for its audit trail.
+    #[serde(default)]
+    pub number_change: Option<NumberChange>,
 }
 
 /// A row of the Campaign Health table (seed: campaign link, pool status,
@@ -1646,6 +1713,53 @@ impl CallerIdPool {
         Ok(())
     }
 
+    /// Follows a change to a number record: a spam flag or a release
+    /// removes the member, a deactivation takes it out of rotation, an
+    /// activation brings it back at the current position. Answers the pool
+    /// event, or None when the number is not in this pool or the change
+    /// changes nothing here (already removed, already inactive). Call it on
+    /// every pool: that is how a spam flag in one campaign, or a number
+    /// released in the admin screens, reaches all of them.
+    pub fn number_changed(&mut self, change: &NumberChange) -> Option<PoolEvent> {
+        let slot = self.member_index(&change.number_id)?;
+        let m = &self.spec.members[slot];
+        if matches!(m.status, MemberStatus::Removed { .. }) {
+            return None;
+        }
+        let kind = match change.kind {
+            NumberChangeKind::SpamFlagged | NumberChangeKind::Released => {
+                let (reason, kind) = if change.kind == NumberChangeKind::SpamFlagged {
+                    ("spam_flagged", PoolEventKind::RemovedSpamFlagged)
+                } else {
+                    ("released", PoolEventKind::RemovedReleased)
+                };
+                self.spec.members[slot].status = MemberStatus::Removed {
+                    reason: reason.into(),
+                };
+                kind
+            }
+            NumberChangeKind::Deactivated if m.number_active => {
+                self.spec.members[slot].number_active = false;
+                PoolEventKind::NumberDeactivated
+            }
+            NumberChangeKind::Activated if !m.number_active => {
+                self.spec.members[slot].number_active = true;
+                PoolEventKind::NumberActivated
+            }
+            _ => return None,
+        };
+        self.reindex(slot);
+        let m = &self.spec.members[slot];
+        Some(PoolEvent {
+            kind,
+            campaign_id: self.spec.campaign_id.clone(),
+            number_id: m.number_id.clone(),
+            e164: m.e164,
+            at: change.at,
+            detail: BTreeMap::new(),
+        })
+    }
+
     /// Judges a call's outcome: counters, and the health rules — a spam
     /// flag removes the number at once; a carrier block, or a windowed
     /// answer rate under the policy's fraction of the pool median (with a
@@ -1660,6 +1774,7 @@ impl CallerIdPool {
             outcome: outcome.clone(),
             status: None,
             events: Vec::new(),
+            number_change: None,
         };
         let event = |kind: PoolEventKind, detail: BTreeMap<String, Value>| PoolEvent {
             kind,
@@ -1673,6 +1788,11 @@ impl CallerIdPool {
             return Ok(update);
         }
         if outcome.spam_flagged {
+            update.number_change = Some(NumberChange {
+                number_id: m.number_id.clone(),
+                kind: NumberChangeKind::SpamFlagged,
+                at: now,
+            });
             update.status = Some(MemberStatus::Removed {
                 reason: "spam_flagged".into(),
             });
