@@ -49,6 +49,11 @@
 //! distance to the member's next turn in proportion (stride scheduling's
 //! change of tickets).
 //!
+//! The callee rule comes first: with rotate mode's `last_calls = N`, no
+//! member can take more than `1 / (N + 1)` of any one callee's calls, so a
+//! weight share above that is out of reach when the same callees are
+//! called again and again.
+//!
 //! Members that cannot be picked (paused, resting, capped, inactive, weight
 //! 0) are out of the indexes until they come back; each tier is an ordered
 //! index of its members by rotation key, so a pick costs a hash probe into
@@ -95,10 +100,13 @@
 //! [`CallerIdPool::set_calls_today`] or
 //! [`CallerIdPool::set_calls_this_hour`] and picks again. Every delta is an
 //! increment, so deltas commute: dialers that apply each other's deltas in
-//! any order converge on the same state.
+//! any order converge on the same state. [`shared`] states this as a
+//! port ([`shared::SharedPoolState`]) with a dialer that drives it
+//! ([`shared::SharedDialer`]).
 
 mod callees;
 mod geo;
+pub mod shared;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
