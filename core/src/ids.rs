@@ -15,34 +15,59 @@ macro_rules! id_type {
         $(#[$doc])*
         ///
         /// Opaque: 1 to 128 bytes, no control characters. Serialised as a
-        /// plain string. Shared, so a clone (every pick names its member
-        /// three times) costs a reference count, not an allocation.
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(std::sync::Arc<str>);
+        /// plain string. Compared, ordered and hashed as that string.
+        #[derive(Clone)]
+        pub struct $name(IdRepr);
 
         impl $name {
             /// Validates and wraps `value`.
             pub fn new(value: impl Into<String>) -> Result<Self> {
                 let value = value.into();
                 check_id(stringify!($name), &value)?;
-                Ok($name(value.into()))
+                Ok($name(IdRepr::new(value)))
             }
 
             /// The id as a string.
             pub fn as_str(&self) -> &str {
-                &self.0
+                self.0.as_str()
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.0.as_bytes() == other.0.as_bytes()
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.0.as_bytes().cmp(other.0.as_bytes())
+            }
+        }
+
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state)
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(self.as_str())
             }
         }
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
+                write!(f, "{}({:?})", stringify!($name), self.as_str())
             }
         }
 
@@ -55,7 +80,7 @@ macro_rules! id_type {
 
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(&self.0)
+                s.serialize_str(self.as_str())
             }
         }
 
@@ -66,6 +91,49 @@ macro_rules! id_type {
             }
         }
     };
+}
+
+/// How an id is held: up to [`INLINE_ID_LEN`] bytes in place (a clone is a
+/// copy: every pick names its member three times, and neither an
+/// allocation nor an atomic count belongs on that path), longer ones
+/// shared.
+#[derive(Clone)]
+enum IdRepr {
+    Inline { len: u8, bytes: [u8; INLINE_ID_LEN] },
+    Shared(std::sync::Arc<str>),
+}
+
+/// The longest id held in place.
+const INLINE_ID_LEN: usize = 22;
+
+impl IdRepr {
+    fn new(value: String) -> IdRepr {
+        if value.len() <= INLINE_ID_LEN {
+            let mut bytes = [0u8; INLINE_ID_LEN];
+            bytes[..value.len()].copy_from_slice(value.as_bytes());
+            IdRepr::Inline {
+                len: value.len() as u8,
+                bytes,
+            }
+        } else {
+            IdRepr::Shared(value.into())
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            IdRepr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            IdRepr::Shared(s) => s.as_bytes(),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Whole UTF-8 (it came from a String, cut at its end).
+            IdRepr::Inline { .. } => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+            IdRepr::Shared(s) => s,
+        }
+    }
 }
 
 fn check_id(kind: &str, value: &str) -> Result<()> {
@@ -119,6 +187,32 @@ mod tests {
         assert!(TenantId::new("x".repeat(128)).is_ok());
         let id: NumberId = serde_json::from_str("\"num_1\"").unwrap();
         assert_eq!(serde_json::to_string(&id).unwrap(), "\"num_1\"");
+        // In place and shared, ids compare, order and hash as their strings.
+        let short = NumberId::new("é".repeat(11)).unwrap(); // 22 bytes
+        let long = NumberId::new("é".repeat(12)).unwrap(); // 24 bytes
+        assert_eq!(short.as_str(), "é".repeat(11));
+        assert_eq!(long.as_str(), "é".repeat(12));
+        assert!(short < long);
+        assert_eq!(short.clone(), short);
+        let hash = |v: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
+            use std::hash::Hasher;
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            v(&mut h);
+            h.finish()
+        };
+        use std::hash::Hash;
+        assert_eq!(hash(&|h| long.hash(h)), hash(&|h| long.as_str().hash(h)));
+        assert_eq!(hash(&|h| short.hash(h)), hash(&|h| short.as_str().hash(h)));
+        let mut ids = [
+            NumberId::new("b").unwrap(),
+            long.clone(),
+            NumberId::new("a".repeat(40)).unwrap(),
+        ];
+        ids.sort();
+        let strs: Vec<&str> = ids.iter().map(NumberId::as_str).collect();
+        let mut sorted = strs.clone();
+        sorted.sort();
+        assert_eq!(strs, sorted);
         let err = serde_json::from_str::<NumberId>("\"\"").unwrap_err();
         assert!(err.to_string().contains("NumberId"));
     }
