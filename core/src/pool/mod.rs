@@ -1556,6 +1556,9 @@ impl CallerIdPool {
     /// `not_found` when the member is not in the pool.
     pub fn apply(&mut self, delta: &PickDelta) -> Result<()> {
         let slot = self.slot_of(&delta.number_id)?;
+        if delta.hour > 23 {
+            return Err(Error::invalid_input("delta.hour must be 0 to 23"));
+        }
         if let Some(&used) = self.slots.get(&delta.callee_recent.number_id) {
             self.callees.record(
                 key_of(&delta.callee),
@@ -1570,7 +1573,7 @@ impl CallerIdPool {
         }
         self.advance(delta.last_used_at);
         let u = &mut self.usage[slot];
-        let hour = Some(delta.hour.min(23));
+        let hour = Some(delta.hour);
         match u.day {
             Some(d) if d == delta.day => {
                 u.calls_today = u.calls_today.saturating_add(delta.increment_calls_today);
@@ -1657,6 +1660,7 @@ impl CallerIdPool {
         }
         let u = &mut self.usage[slot];
         if u.day != Some(day) {
+            // The day's count is at least the hour's.
             u.day = Some(day);
             u.calls_today = calls;
         }

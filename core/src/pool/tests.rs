@@ -701,3 +701,13 @@ fn the_lowest_tier_is_a_stated_floor() {
     let e = capped(Tier::SameTimeZone).map(|p| p.tier).unwrap();
     assert_eq!(e, Tier::SameState);
 }
+
+/// A delta with an hour outside the day is refused, not clamped.
+#[test]
+fn a_delta_with_a_bad_hour_is_refused() {
+    let mut p = pool(vec![member("a", "+12125550101", 1)], off());
+    let mut pk = p.pick(&callee("+12125559999"), t0()).unwrap();
+    pk.delta.hour = 24;
+    assert_eq!(p.apply(&pk.delta).unwrap_err().code(), "invalid_input");
+    assert_eq!(p.usage().members.values().next().unwrap().calls_today, 0);
+}
